@@ -1,0 +1,56 @@
+// Package activities holds Onboard's Temporal activities: read-model writes now, and
+// email, Slack and webhook senders as they arrive. Activities are methods on one struct
+// of dependencies, registered as one value; this package never imports workflows.
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+// Activities holds what the activities need.
+type Activities struct {
+	Store *store.Store
+}
+
+// SaveReadModelInput is a state to write, with the action that produced it, if any.
+type SaveReadModelInput struct {
+	State  onboarding.State       `json:"state"`
+	Action *onboarding.TaskAction `json:"action,omitempty"`
+	At     time.Time              `json:"at"`
+}
+
+// SaveReadModel writes the onboarding's read model at the state's version (an older
+// version than the stored one changes nothing) and the action's audit event, once per
+// request ID. It runs as a local activity inside every state change.
+func (a *Activities) SaveReadModel(ctx context.Context, in SaveReadModelInput) error {
+	snap := store.NewSnapshot(&in.State)
+	var event *store.AuditEvent
+	if in.Action != nil {
+		event = auditEvent(in)
+	}
+	if _, err := a.Store.SaveSnapshot(ctx, snap, event); err != nil {
+		return fmt.Errorf("save read model: %w", err)
+	}
+	return nil
+}
+
+func auditEvent(in SaveReadModelInput) *store.AuditEvent {
+	act := in.Action
+	detail, _ := json.Marshal(map[string]any{"reason": act.Reason, "version": in.State.Version, "at": in.At})
+	onboardingID := in.State.OnboardingID
+	e := &store.AuditEvent{
+		WorkspaceID: in.State.WorkspaceID, OnboardingID: &onboardingID, Actor: act.Actor,
+		Action: "task." + string(act.Action), Subject: act.TaskKey, Detail: detail,
+	}
+	if act.RequestID != "" {
+		rid := act.RequestID
+		e.RequestID = &rid
+	}
+	return e
+}

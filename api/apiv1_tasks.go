@@ -1,0 +1,92 @@
+package api
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
+)
+
+type taskActionRequest struct {
+	Reason *string `json:"reason"`
+}
+
+// apiTaskAction applies start, complete, skip, block, unblock or reopen to a task.
+// It answers 200 with the updated onboarding, or 202 when the action was queued
+// because no worker answered in time.
+func (s *Server) apiTaskAction(c *gin.Context) {
+	action, ok := onboarding.ParseAction(c.Param("action"))
+	if !ok {
+		_ = c.Error(notFound("action " + c.Param("action") + " (want start, complete, skip, block, unblock or reopen)"))
+		return
+	}
+	reason, err := readReason(c)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	o, err := s.store.Onboarding(c.Request.Context(), workspaceID(c), c.Param("id"))
+	if err != nil {
+		_ = c.Error(notFoundAs(err, "onboarding"))
+		return
+	}
+	a := onboarding.TaskAction{
+		RequestID: requestID(c, c.Param("key"), action), TaskKey: c.Param("key"), Action: action,
+		Reason: reason, Actor: c.GetString(ctxActor), ActorSide: onboarding.OwnerVendor,
+	}
+	out, err := s.engine.Act(c.Request.Context(), o, a)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	if out.Queued {
+		c.JSON(http.StatusAccepted, gin.H{"status": "queued", "request_id": a.RequestID,
+			"message": "no worker answered in time; the action is queued and will be applied when one returns"})
+		return
+	}
+	o, err = s.store.Onboarding(c.Request.Context(), workspaceID(c), o.ID)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	s.respondOnboarding(c, http.StatusOK, o)
+}
+
+// readReason reads the optional body {"reason": "..."}; an empty body is fine.
+func readReason(c *gin.Context) (string, error) {
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return "", err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return "", nil
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	var req taskActionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return "", err
+	}
+	if req.Reason == nil {
+		return "", nil
+	}
+	return *req.Reason, nil
+}
+
+// requestID makes the action idempotent: the client's Idempotency-Key (scoped to the
+// task and action, so reusing a key for another action is not mistaken for a repeat),
+// or a fresh ID.
+func requestID(c *gin.Context, task string, action onboarding.Action) string {
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if key == "" {
+		return uuid.NewString()
+	}
+	if len(key) > 200 {
+		key = key[:200]
+	}
+	return "idem:" + key + ":" + task + ":" + string(action)
+}

@@ -1,0 +1,164 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onboard-oss/onboard/internal/auth"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+const (
+	sessionCookie = "onboard_session"
+	csrfCookie    = "onboard_csrf"
+	csrfField     = "csrf_token"
+	sessionTTL    = 14 * 24 * time.Hour
+)
+
+// Context keys set by the authentication middleware.
+const (
+	ctxWorkspace = "workspace_id"
+	ctxActor     = "actor"
+	ctxSession   = "session"
+	ctxContact   = "contact"
+	ctxStaff     = "staff"
+)
+
+// requireAPIKey authenticates /api/v1 with a bearer API key and scopes the request
+// to the key's workspace.
+func (s *Server) requireAPIKey(c *gin.Context) {
+	token, ok := auth.ParseBearer(c.GetHeader("Authorization"))
+	if !ok {
+		abort(c, errUnauthorized)
+		return
+	}
+	key, err := s.store.APIKeyByHash(c.Request.Context(), auth.Hash(token))
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = errUnauthorized
+		}
+		abort(c, err)
+		return
+	}
+	c.Set(ctxWorkspace, key.WorkspaceID)
+	c.Set(ctxActor, "api-key:"+key.ID)
+	c.Next()
+}
+
+// session loads the signed-in session from its cookie.
+func (s *Server) session(c *gin.Context) (store.Session, bool) {
+	raw, err := c.Cookie(sessionCookie)
+	if err != nil || raw == "" {
+		return store.Session{}, false
+	}
+	se, err := s.store.Session(c.Request.Context(), auth.Hash(raw))
+	return se, err == nil
+}
+
+// requireContact admits a signed-in customer contact.
+func (s *Server) requireContact(c *gin.Context) {
+	se, ok := s.session(c)
+	if !ok || se.ContactID == nil {
+		c.Redirect(http.StatusSeeOther, "/portal/signed-out")
+		c.Abort()
+		return
+	}
+	contact, err := s.store.Contact(c.Request.Context(), se.WorkspaceID, *se.ContactID)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.Set(ctxSession, se)
+	c.Set(ctxContact, contact)
+	c.Set(ctxWorkspace, se.WorkspaceID)
+	c.Set(ctxActor, "contact:"+contact.ID)
+	c.Next()
+}
+
+// requireStaff admits a signed-in staff user.
+func (s *Server) requireStaff(c *gin.Context) {
+	se, ok := s.session(c)
+	if !ok || se.StaffUserID == nil {
+		c.Redirect(http.StatusSeeOther, "/staff/login")
+		c.Abort()
+		return
+	}
+	u, err := s.store.StaffUser(c.Request.Context(), *se.StaffUserID)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.Set(ctxSession, se)
+	c.Set(ctxStaff, u)
+	c.Set(ctxWorkspace, u.WorkspaceID)
+	c.Set(ctxActor, "staff:"+u.ID)
+	c.Next()
+}
+
+// startSession signs a browser in as a contact or a staff user.
+func (s *Server) startSession(c *gin.Context, se store.Session) error {
+	token := auth.NewToken()
+	se.IDHash = auth.Hash(token)
+	se.CSRFToken = auth.NewToken()
+	se.ExpiresAt = time.Now().Add(sessionTTL)
+	if err := s.store.CreateSession(c.Request.Context(), se); err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, token, int(sessionTTL.Seconds()))
+	return nil
+}
+
+func (s *Server) signout(c *gin.Context) {
+	if raw, err := c.Cookie(sessionCookie); err == nil {
+		_ = s.store.DeleteSession(c.Request.Context(), auth.Hash(raw))
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	c.Redirect(http.StatusSeeOther, "/")
+}
+
+func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int) {
+	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetCookie(name, value, maxAge, "/", "", s.cfg.SecureCookies, true)
+}
+
+// formCSRF returns the token for a form shown before sign-in, setting its cookie.
+func (s *Server) formCSRF(c *gin.Context) string {
+	if v, err := c.Cookie(csrfCookie); err == nil && len(v) >= 32 {
+		return v
+	}
+	token := auth.NewToken()
+	s.setCookie(c, csrfCookie, token, 3600)
+	return token
+}
+
+var errCSRF = &Error{Status: http.StatusForbidden, Code: "csrf", Message: "this form has expired; go back, reload the page and try again"}
+
+// csrfForm checks a pre-sign-in form post against its double-submit cookie.
+func (s *Server) csrfForm(c *gin.Context) {
+	cookie, err := c.Cookie(csrfCookie)
+	if err != nil || cookie == "" || !auth.Equal(cookie, c.PostForm(csrfField)) {
+		abort(c, errCSRF)
+		return
+	}
+	c.Next()
+}
+
+// csrfSession checks a signed-in form post against the session's token.
+func (s *Server) csrfSession(c *gin.Context) {
+	se, ok := c.Get(ctxSession)
+	if !ok || !auth.Equal(se.(store.Session).CSRFToken, c.PostForm(csrfField)) {
+		abort(c, errCSRF)
+		return
+	}
+	c.Next()
+}
+
+func abort(c *gin.Context, err error) {
+	_ = c.Error(err)
+	c.Abort()
+}
+
+func workspaceID(c *gin.Context) string { return c.GetString(ctxWorkspace) }

@@ -1,0 +1,102 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onboard-oss/onboard/internal/engine"
+	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+// Error is a failure with the status, code and message a client sees.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	cause   error
+}
+
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return e.Message + ": " + e.cause.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.cause }
+
+func badRequest(format string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: fmt.Sprintf(format, args...)}
+}
+
+func notFound(what string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: what + " not found"}
+}
+
+var errUnauthorized = &Error{Status: http.StatusUnauthorized, Code: "unauthorized",
+	Message: "missing or invalid API key: send Authorization: Bearer <key>"}
+
+// classify turns any error into the Error a client sees. Unknown errors are 500s
+// whose cause is logged, never shown.
+func classify(err error) *Error {
+	var e *Error
+	var te *onboarding.TransitionError
+	var ie *engine.InputError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.As(err, &te):
+		return transitionStatus(te)
+	case errors.As(err, &ie):
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: ie.Error()}
+	case errors.As(err, &tooBig):
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+			Message: fmt.Sprintf("request body is over the %d-byte limit", tooBig.Limit)}
+	case errors.Is(err, store.ErrNotFound):
+		return notFound("resource")
+	case errors.Is(err, store.ErrConflict):
+		return &Error{Status: http.StatusConflict, Code: "conflict", Message: "that already exists", cause: err}
+	case errors.Is(err, engine.ErrUnavailable):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: engine.ErrUnavailable.Error()}
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "something went wrong on our side; it has been logged", cause: err}
+}
+
+func transitionStatus(te *onboarding.TransitionError) *Error {
+	status := http.StatusConflict
+	switch te.Code {
+	case "unknown_task":
+		status = http.StatusNotFound
+	case "invalid_input":
+		status = http.StatusBadRequest
+	}
+	return &Error{Status: status, Code: te.Code, Message: te.Message}
+}
+
+// renderErrors is the one place errors become responses: JSON under /api, an error
+// page elsewhere. Every 5xx is logged with its cause.
+func (s *Server) renderErrors(c *gin.Context) {
+	c.Next()
+	if len(c.Errors) == 0 || c.Writer.Written() {
+		return
+	}
+	e := classify(c.Errors.Last().Err)
+	if e.Status >= 500 {
+		s.log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "status", e.Status, "error", c.Errors.Last().Err)
+	}
+	if wantsJSON(c) {
+		c.JSON(e.Status, gin.H{"error": gin.H{"code": e.Code, "message": e.Message}})
+		return
+	}
+	s.pages.render(c, e.Status, "error", errorPage{Title: http.StatusText(e.Status), Message: e.Message})
+}
+
+func wantsJSON(c *gin.Context) bool {
+	return strings.HasPrefix(c.Request.URL.Path, "/api/") || c.GetHeader("Accept") == "application/json"
+}

@@ -1,0 +1,105 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onboard-oss/onboard/templates"
+)
+
+// pages holds one parsed template set per page: the audience's layout plus the page,
+// so portal and staff pages can each define "content".
+type pages struct {
+	sets map[string]*template.Template
+}
+
+var pageFuncs = template.FuncMap{
+	"date": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.Format("Mon 2 Jan 2006")
+		case *time.Time:
+			if v != nil {
+				return v.Format("Mon 2 Jan 2006")
+			}
+		}
+		return "—"
+	},
+	"label": func(s string) string {
+		if s == "" {
+			return ""
+		}
+		words := strings.Split(s, "_")
+		for i, w := range words {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+		return strings.Join(words, " ")
+	},
+}
+
+// parsePages parses every page of templates/portal and templates/staff.
+func parsePages() (*pages, error) {
+	p := &pages{sets: map[string]*template.Template{}}
+	for _, audience := range []string{"portal", "staff"} {
+		files, err := fs.Glob(templates.FS, audience+"/*.html")
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if path.Base(f) == "layout.html" {
+				continue
+			}
+			t, err := template.New("").Funcs(pageFuncs).ParseFS(templates.FS, audience+"/layout.html", f)
+			if err != nil {
+				return nil, fmt.Errorf("api: parse %s: %w", f, err)
+			}
+			p.sets[strings.TrimSuffix(f, ".html")] = t
+		}
+	}
+	if p.sets["portal/error"] == nil {
+		return nil, fmt.Errorf("api: templates/portal/error.html is missing")
+	}
+	return p, nil
+}
+
+// view is what every page template receives.
+type view struct {
+	Title string
+	CSRF  string
+	User  string
+	Data  any
+}
+
+type errorPage struct {
+	Title   string
+	Message string
+}
+
+// render writes a page; "error" is the shared error page.
+func (p *pages) render(c *gin.Context, status int, name string, data any) {
+	v, ok := data.(view)
+	if !ok {
+		v = view{Data: data}
+		if e, isErr := data.(errorPage); isErr {
+			v.Title = e.Title
+		}
+	}
+	if name == "error" {
+		name = "portal/error"
+	}
+	var buf bytes.Buffer
+	if err := p.sets[name].ExecuteTemplate(&buf, "layout", v); err != nil {
+		c.String(500, "page could not be shown")
+		_ = c.Error(err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}

@@ -1,0 +1,47 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// routes lists every route, grouped by audience with that audience's authentication.
+func (s *Server) routes(r *gin.Engine) {
+	r.Use(s.recoverPanics, s.observe, s.securityHeaders, s.renderErrors)
+	r.NoRoute(func(c *gin.Context) { _ = c.Error(notFound("page")) })
+	r.NoMethod(func(c *gin.Context) {
+		_ = c.Error(&Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "method not allowed here"})
+	})
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", gin.WrapH(s.metrics.Handler()))
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/staff") })
+
+	portal := r.Group("/portal")
+	portal.GET("/signin/:token", s.portalSigninPage)
+	portal.GET("/signed-out", s.portalSignedOut)
+	portal.POST("/signin/:token", s.limit, s.csrfForm, s.portalSignin)
+	signedIn := portal.Group("", s.requireContact)
+	signedIn.GET("", s.portalOverview)
+	signedIn.POST("/signout", s.csrfSession, s.signout)
+
+	staff := r.Group("/staff")
+	staff.GET("/login", s.staffLoginPage)
+	staff.POST("/login", s.limit, s.csrfForm, s.staffLogin)
+	staffIn := staff.Group("", s.requireStaff)
+	staffIn.GET("", s.staffOnboardings)
+	staffIn.GET("/onboardings/:id", s.staffOnboarding)
+	staffIn.POST("/signout", s.csrfSession, s.signout)
+
+	v1 := r.Group("/api/v1", s.limitBody, s.requireAPIKey)
+	v1.POST("/accounts", s.apiCreateAccount)
+	v1.GET("/accounts/:id", s.apiAccount)
+	v1.POST("/accounts/:id/contacts", s.apiCreateContact)
+	v1.GET("/plans", s.apiPlans)
+	v1.POST("/onboardings", s.apiCreateOnboarding)
+	v1.GET("/onboardings", s.apiOnboardings)
+	v1.GET("/onboardings/:id", s.apiOnboarding)
+	v1.POST("/onboardings/:id/tasks/:key/:action", s.apiTaskAction)
+}

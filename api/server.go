@@ -1,0 +1,44 @@
+// Package api is Onboard's web layer: the Gin router, middleware, the customer portal
+// and staff dashboard pages (portal_*.go, staff_*.go), and the JSON API v1 (apiv1_*.go).
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onboard-oss/onboard/internal/config"
+	"github.com/onboard-oss/onboard/internal/engine"
+	"github.com/onboard-oss/onboard/internal/metrics"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	cfg     config.Config
+	store   *store.Store
+	engine  *engine.Engine
+	log     *slog.Logger
+	metrics *metrics.Registry
+	pages   *pages
+	limiter *rateLimiter
+}
+
+// New builds a Server, parsing every page template; a template error stops start-up.
+func New(cfg config.Config, st *store.Store, eng *engine.Engine, reg *metrics.Registry, log *slog.Logger) (*Server, error) {
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, store: st, engine: eng, log: log, metrics: reg, pages: p, limiter: newRateLimiter(10, 20)}, nil
+}
+
+// Handler returns the HTTP handler serving every route.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	s.routes(r)
+	return r
+}

@@ -1,0 +1,42 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onboard-oss/onboard/internal/auth"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+type loginPage struct {
+	Email string
+	Error string
+}
+
+func (s *Server) staffLoginPage(c *gin.Context) {
+	s.pages.render(c, http.StatusOK, "staff/login", view{Title: "Staff sign in", CSRF: s.formCSRF(c), Data: loginPage{}})
+}
+
+// staffLogin checks an email and password; a wrong one says so without telling which.
+func (s *Server) staffLogin(c *gin.Context) {
+	email := strings.TrimSpace(c.PostForm("email"))
+	u, err := s.store.StaffUserByEmail(c.Request.Context(), email)
+	if err == nil {
+		err = auth.CheckPassword(u.PasswordHash, c.PostForm("password"))
+	} else {
+		_ = auth.CheckPassword("", "") // same path for unknown emails
+	}
+	if err != nil {
+		s.pages.render(c, http.StatusUnauthorized, "staff/login", view{Title: "Staff sign in", CSRF: s.formCSRF(c),
+			Data: loginPage{Email: email, Error: "Wrong email or password."}})
+		return
+	}
+	id := u.ID
+	if err := s.startSession(c, store.Session{WorkspaceID: u.WorkspaceID, StaffUserID: &id}); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff")
+}

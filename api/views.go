@@ -1,0 +1,108 @@
+package api
+
+import (
+	"time"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+// planJSON is a plan template as GET /api/v1/plans shows it.
+type planJSON struct {
+	Key         string          `json:"key"`
+	Name        string          `json:"name"`
+	Version     int             `json:"version"`
+	Description string          `json:"description"`
+	TaskCount   int             `json:"task_count"`
+	Phases      []planPhaseJSON `json:"phases"`
+}
+
+type planPhaseJSON struct {
+	Key   string            `json:"key"`
+	Name  string            `json:"name"`
+	Tasks []onboarding.Task `json:"tasks"`
+}
+
+func newPlanJSON(p onboarding.Plan) planJSON {
+	out := planJSON{Key: p.Key, Name: p.Name, Version: p.Version, Description: p.Description, TaskCount: p.TaskCount()}
+	for _, ph := range p.Phases {
+		out.Phases = append(out.Phases, planPhaseJSON{Key: ph.Key, Name: ph.Name, Tasks: ph.Tasks})
+	}
+	return out
+}
+
+// onboardingJSON is the API's view of an onboarding; lists leave Phases out.
+type onboardingJSON struct {
+	ID           string      `json:"id"`
+	AccountID    string      `json:"account_id"`
+	AccountName  string      `json:"account_name"`
+	Plan         string      `json:"plan"`
+	PlanVersion  int         `json:"plan_version"`
+	Status       string      `json:"status"`
+	Health       string      `json:"health"`
+	Progress     int         `json:"progress"`
+	TasksDone    int         `json:"tasks_done"`
+	TasksTotal   int         `json:"tasks_total"`
+	StartDate    string      `json:"start_date"`
+	TargetGoLive *string     `json:"target_go_live"`
+	WentLiveAt   *time.Time  `json:"went_live_at"`
+	WorkflowID   string      `json:"workflow_id"`
+	Version      int64       `json:"version"`
+	CreatedAt    time.Time   `json:"created_at"`
+	UpdatedAt    time.Time   `json:"updated_at"`
+	Phases       []phaseJSON `json:"phases,omitempty"`
+}
+
+type phaseJSON struct {
+	Key      string     `json:"key"`
+	Name     string     `json:"name"`
+	Status   string     `json:"status"`
+	Progress int        `json:"progress"`
+	Tasks    []taskJSON `json:"tasks"`
+}
+
+type taskJSON struct {
+	Key           string     `json:"key"`
+	Title         string     `json:"title"`
+	Owner         string     `json:"owner"`
+	Type          string     `json:"type"`
+	Status        string     `json:"status"`
+	DependsOn     []string   `json:"depends_on"`
+	DueAt         *time.Time `json:"due_at"`
+	Assignee      *string    `json:"assignee"`
+	Required      bool       `json:"required"`
+	BlockedReason string     `json:"blocked_reason,omitempty"`
+	CompletedAt   *time.Time `json:"completed_at,omitempty"`
+}
+
+func newOnboardingJSON(o store.Onboarding, phases []store.OnboardingPhase, tasks []store.OnboardingTask) onboardingJSON {
+	out := onboardingJSON{
+		ID: o.ID, AccountID: o.AccountID, AccountName: o.AccountName, Plan: o.PlanKey, PlanVersion: o.PlanVersion,
+		Status: o.Status, Health: o.Health, Progress: o.Progress, TasksDone: o.TasksDone, TasksTotal: o.TasksTotal,
+		StartDate: o.StartDate.Format(time.DateOnly), WentLiveAt: o.WentLiveAt, WorkflowID: o.WorkflowID,
+		Version: o.StateVersion, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+	}
+	if o.TargetGoLive != nil {
+		d := o.TargetGoLive.Format(time.DateOnly)
+		out.TargetGoLive = &d
+	}
+	byPhase := map[string][]taskJSON{}
+	for _, t := range tasks {
+		byPhase[t.PhaseKey] = append(byPhase[t.PhaseKey], newTaskJSON(t))
+	}
+	for _, p := range phases {
+		out.Phases = append(out.Phases, phaseJSON{Key: p.Key, Name: p.Name, Status: p.Status, Progress: p.Progress,
+			Tasks: orEmpty(byPhase[p.Key])})
+	}
+	return out
+}
+
+func newTaskJSON(t store.OnboardingTask) taskJSON {
+	out := taskJSON{Key: t.Key, Title: t.Title, Owner: t.Owner, Type: t.Type, Status: t.Status,
+		DependsOn: orEmpty([]string(t.DependsOn)), DueAt: t.DueAt, Required: t.Required,
+		BlockedReason: t.BlockedReason, CompletedAt: t.CompletedAt}
+	if t.Assignee != "" {
+		out.Assignee = &t.Assignee
+	}
+	return out
+}

@@ -1,0 +1,69 @@
+// Package auth holds Onboard's credentials: random tokens and their hashes (magic
+// links, sessions), API keys, staff passwords and CSRF tokens. Only hashes of secrets
+// are ever stored.
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// NewToken returns a random URL-safe token carrying 256 bits of entropy.
+func NewToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Hash returns the SHA-256 of a token; tokens are random, so no salt or stretching is needed.
+func Hash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// Equal compares two secrets in constant time.
+func Equal(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// APIKeyPrefix starts every API key so that leaked keys are easy to spot.
+const APIKeyPrefix = "onb_"
+
+// NewAPIKey returns a new API key and the short prefix shown in lists.
+func NewAPIKey() (key, display string) {
+	key = APIKeyPrefix + NewToken()
+	return key, key[:len(APIKeyPrefix)+6]
+}
+
+// ParseBearer extracts the token from an "Authorization: Bearer <token>" header.
+func ParseBearer(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// ErrBadPassword is returned for a wrong password.
+var ErrBadPassword = errors.New("auth: wrong email or password")
+
+// HashPassword returns a bcrypt hash of a password.
+func HashPassword(password string) (string, error) {
+	b, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	return string(b), err
+}
+
+// CheckPassword reports whether password matches hash; an empty hash never matches.
+func CheckPassword(hash, password string) error {
+	if hash == "" || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return ErrBadPassword
+	}
+	return nil
+}

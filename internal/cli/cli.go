@@ -1,0 +1,64 @@
+// Package cli implements the onboard command's subcommands: dev (everything in one
+// process), api, worker, migrate and bench. Each reads in order: config, validate,
+// logger, database, schema check, start; SIGINT/SIGTERM shut down gracefully.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/onboard-oss/onboard/internal/config"
+)
+
+const usage = `Usage: onboard <command>
+
+Commands:
+  dev       run everything on this machine: Postgres, Temporal + Web UI, worker, web app, demo data
+  api       serve the portal, dashboard and JSON API (needs DATABASE_URL, TEMPORAL_ADDRESS)
+  worker    run the onboarding workflows and activities (needs DATABASE_URL, TEMPORAL_ADDRESS)
+  migrate   apply database migrations (needs DATABASE_URL)
+  bench     load-test a running stack's task actions against a bare Temporal Update
+
+Configuration is read from the environment; see README.md.
+`
+
+// Run runs the command named by args and returns the process exit code.
+func Run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	commands := map[string]func(context.Context, config.Config, *slog.Logger, []string, io.Writer) error{
+		"dev": runDev, "api": runAPI, "worker": runWorker, "migrate": runMigrate, "bench": runBench,
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "onboard: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		fmt.Fprintf(stderr, "onboard: %v\n", err)
+		return 2
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := cmd(ctx, cfg, log, args[1:], stdout); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "onboard %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(strings.ToUpper(level)))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}

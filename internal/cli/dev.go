@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/onboard-oss/onboard/internal/config"
+	"github.com/onboard-oss/onboard/internal/demo"
+	"github.com/onboard-oss/onboard/internal/devstack"
+	"github.com/onboard-oss/onboard/internal/metrics"
+	"github.com/onboard-oss/onboard/internal/store"
+	"github.com/onboard-oss/onboard/workflows"
+)
+
+// devRetention keeps finished onboardings visible in the Web UI for weeks.
+const devRetention = 30 * 24 * time.Hour
+
+// runDev runs the whole product in one process: a local Postgres cluster and an
+// embedded Temporal server (unless DATABASE_URL / TEMPORAL_ADDRESS point elsewhere),
+// the worker, the web app and the demo data.
+func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string, stdout io.Writer) error {
+	started := time.Now()
+	if _, set := os.LookupEnv("ONBOARD_SECURE_COOKIES"); !set {
+		cfg.SecureCookies = false // dev serves plain http on localhost
+	}
+	dataDir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return fmt.Errorf("create ONBOARD_DATA_DIR %s: %w", dataDir, err)
+	}
+	tpls, err := loadPlans()
+	if err != nil {
+		return err
+	}
+	ln, err := listen(cfg)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	stack := &devStack{log: log}
+	defer stack.stop()
+	if err := stack.start(ctx, &cfg, dataDir); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	reg := metrics.New()
+	tc, err := dialTemporal(ctx, cfg, log, reg)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	w, err := startWorker(ctx, cfg, tc, st, log)
+	if err != nil {
+		return err
+	}
+	defer w.Stop()
+	eng := newEngine(cfg, st, tc, tpls, log)
+	d, err := demo.Ensure(ctx, st, eng, cfg.DevAPIKey, filepath.Join(dataDir, "dev-api-key"))
+	if err != nil {
+		return err
+	}
+	srv, err := newHTTPServer(cfg, ln, st, eng, reg, log)
+	if err != nil {
+		return err
+	}
+	printBanner(stdout, cfg, stack, d, time.Since(started))
+	return srv.serve(ctx)
+}
+
+// devStack is the embedded Postgres and Temporal that dev starts when no external
+// service is configured.
+type devStack struct {
+	log      *slog.Logger
+	pg       *devstack.Postgres
+	temporal *devstack.Temporal
+}
+
+func (s *devStack) start(ctx context.Context, cfg *config.Config, dataDir string) error {
+	if cfg.DatabaseURL == "" {
+		pg, err := devstack.StartPostgres(ctx, devstack.PostgresOptions{DataDir: filepath.Join(dataDir, "postgres"),
+			Port: cfg.DevPGPort, PortEnv: "ONBOARD_DEV_PG_PORT", Database: "onboard", Logger: s.log})
+		if err != nil {
+			return err
+		}
+		s.pg, cfg.DatabaseURL = pg, pg.URL()
+	}
+	if cfg.TemporalAddress == "" {
+		t, err := devstack.StartTemporal(ctx, devstack.TemporalOptions{DBFile: filepath.Join(dataDir, "temporal.db"),
+			Port: cfg.DevTemporalPort, PortEnv: "ONBOARD_DEV_TEMPORAL_PORT", UIPort: cfg.DevUIPort, UIPortEnv: "ONBOARD_DEV_UI_PORT",
+			Namespace: cfg.TemporalNamespace, Retention: devRetention, SearchAttributes: workflows.SearchAttributeTypes(), Logger: s.log})
+		if err != nil {
+			return err
+		}
+		s.temporal, cfg.TemporalAddress = t, t.Address()
+	}
+	return nil
+}
+
+func (s *devStack) stop() {
+	if s.temporal != nil {
+		s.temporal.Stop()
+	}
+	if s.pg != nil {
+		if err := s.pg.Stop(); err != nil {
+			s.log.Error("stopping postgres", "error", err)
+		}
+	}
+}
+
+func printBanner(w io.Writer, cfg config.Config, s *devStack, d demo.Demo, took time.Duration) {
+	ui := "(external Temporal: use its own Web UI)"
+	if s.temporal != nil && s.temporal.UIURL() != "" {
+		ui = s.temporal.UIURL() + "/namespaces/" + cfg.TemporalNamespace + "/workflows"
+	}
+	fmt.Fprintf(w, `
+Onboard is running (ready in %s). Press Ctrl-C to stop; data stays in %s.
+
+  Staff dashboard   %s/staff
+                    sign in as %s / %s
+  Customer portal   %s%s
+                    (one-time link that signs in the demo contact %s)
+  Temporal Web UI   %s
+  JSON API          %s/api/v1   Authorization: Bearer %s
+                    try: curl -H 'Authorization: Bearer %s' %s/api/v1/onboardings
+
+`, took.Round(100*time.Millisecond), cfg.DataDir, cfg.BaseURL, demo.AdminEmail, demo.AdminPassword,
+		cfg.BaseURL, d.SignInPath, demo.ContactEmail, ui, cfg.BaseURL, d.APIKey, d.APIKey, cfg.BaseURL)
+}

@@ -1,0 +1,203 @@
+// Package config reads Onboard's configuration from the environment into one Config
+// value, validates it and fails fast with a message that names the variable at fault.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting the onboard binary reads. It is a value passed down, never a global.
+type Config struct {
+	// HTTPAddr is where the api listens (ONBOARD_HTTP_ADDR).
+	HTTPAddr string
+	// BaseURL is the public URL of the web app, used in links (ONBOARD_BASE_URL).
+	BaseURL string
+	// DatabaseURL is the Postgres URL (DATABASE_URL). Empty in dev means "start a local cluster".
+	DatabaseURL string
+	// TemporalAddress is host:port of the Temporal frontend (TEMPORAL_ADDRESS). Empty in dev
+	// means "start an embedded server".
+	TemporalAddress string
+	// TemporalNamespace is the Temporal namespace (TEMPORAL_NAMESPACE).
+	TemporalNamespace string
+	// TaskQueue is the Temporal task queue of the onboarding workflows (ONBOARD_TASK_QUEUE).
+	TaskQueue string
+	// DataDir holds the dev stack's local data (ONBOARD_DATA_DIR).
+	DataDir string
+	// DevPGPort, DevTemporalPort and DevUIPort are the dev stack's ports.
+	DevPGPort       int
+	DevTemporalPort int
+	DevUIPort       int
+	// DevAPIKey, when set, is the API key `onboard dev` creates for the demo workspace.
+	DevAPIKey string
+	// UpdateTimeout is how long a task action waits for a worker before it is queued
+	// as a signal and answered 202 (ONBOARD_UPDATE_TIMEOUT).
+	UpdateTimeout time.Duration
+	// SecureCookies marks session cookies Secure; on outside dev (ONBOARD_SECURE_COOKIES).
+	SecureCookies bool
+	// LogLevel is debug, info, warn or error (ONBOARD_LOG_LEVEL).
+	LogLevel string
+	// MaxBodyBytes caps request bodies on the JSON API (ONBOARD_MAX_BODY_BYTES).
+	MaxBodyBytes int64
+}
+
+// Env names every variable Load reads; docker-compose and the README use the same names.
+var Env = []string{
+	"ONBOARD_HTTP_ADDR", "ONBOARD_BASE_URL", "DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE",
+	"ONBOARD_TASK_QUEUE", "ONBOARD_DATA_DIR", "ONBOARD_DEV_PG_PORT", "ONBOARD_DEV_TEMPORAL_PORT",
+	"ONBOARD_DEV_UI_PORT", "ONBOARD_DEV_API_KEY", "ONBOARD_UPDATE_TIMEOUT", "ONBOARD_SECURE_COOKIES",
+	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES",
+}
+
+// Load reads the process environment over the defaults and validates the result.
+func Load() (Config, error) {
+	return FromLookup(os.LookupEnv)
+}
+
+// FromLookup is Load with the environment supplied by lookup, for tests.
+func FromLookup(lookup func(string) (string, bool)) (Config, error) {
+	r := reader{lookup: lookup}
+	c := Config{
+		HTTPAddr:          r.str("ONBOARD_HTTP_ADDR", ":8080"),
+		BaseURL:           strings.TrimRight(r.str("ONBOARD_BASE_URL", ""), "/"),
+		DatabaseURL:       r.str("DATABASE_URL", ""),
+		TemporalAddress:   r.str("TEMPORAL_ADDRESS", ""),
+		TemporalNamespace: r.str("TEMPORAL_NAMESPACE", "default"),
+		TaskQueue:         r.str("ONBOARD_TASK_QUEUE", "onboarding"),
+		DataDir:           r.str("ONBOARD_DATA_DIR", ".data"),
+		DevPGPort:         r.port("ONBOARD_DEV_PG_PORT", 5433),
+		DevTemporalPort:   r.port("ONBOARD_DEV_TEMPORAL_PORT", 7233),
+		DevUIPort:         r.port("ONBOARD_DEV_UI_PORT", 8233),
+		DevAPIKey:         r.str("ONBOARD_DEV_API_KEY", ""),
+		UpdateTimeout:     r.duration("ONBOARD_UPDATE_TIMEOUT", 5*time.Second),
+		SecureCookies:     r.boolean("ONBOARD_SECURE_COOKIES", true),
+		LogLevel:          strings.ToLower(r.str("ONBOARD_LOG_LEVEL", "info")),
+		MaxBodyBytes:      int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + localHost(c.HTTPAddr)
+	}
+	r.check(validAddr(c.HTTPAddr), "ONBOARD_HTTP_ADDR", "want host:port, e.g. :8080")
+	r.check(oneOf(c.LogLevel, "debug", "info", "warn", "error"), "ONBOARD_LOG_LEVEL", "want debug, info, warn or error")
+	r.check(strings.HasPrefix(c.BaseURL, "http://") || strings.HasPrefix(c.BaseURL, "https://"), "ONBOARD_BASE_URL", "want an http:// or https:// URL")
+	r.check(c.UpdateTimeout > 0, "ONBOARD_UPDATE_TIMEOUT", "want a positive duration such as 5s")
+	r.check(c.MaxBodyBytes >= 1024, "ONBOARD_MAX_BODY_BYTES", "want at least 1024")
+	r.check(c.DevAPIKey == "" || len(c.DevAPIKey) >= 16, "ONBOARD_DEV_API_KEY", "want at least 16 characters")
+	return c, errors.Join(r.errs...)
+}
+
+// RequireExternal checks that the production processes (api, worker, migrate) have the
+// external services they need, since only `dev` starts its own.
+func (c Config) RequireExternal(database, temporal bool) error {
+	var errs []error
+	if database && c.DatabaseURL == "" {
+		errs = append(errs, errors.New("config: DATABASE_URL is not set (only `onboard dev` starts its own Postgres)"))
+	}
+	if temporal && c.TemporalAddress == "" {
+		errs = append(errs, errors.New("config: TEMPORAL_ADDRESS is not set (only `onboard dev` starts its own Temporal server)"))
+	}
+	return errors.Join(errs...)
+}
+
+type reader struct {
+	lookup func(string) (string, bool)
+	errs   []error
+}
+
+func (r *reader) str(name, def string) string {
+	if v, ok := r.lookup(name); ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
+	}
+	return def
+}
+
+func (r *reader) integer(name string, def int) int {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		r.fail(name, "%q is not a whole number", v)
+		return def
+	}
+	return n
+}
+
+func (r *reader) port(name string, def int) int {
+	n := r.integer(name, def)
+	if n < 1 || n > 65535 {
+		r.fail(name, "%d is not a port (1-65535)", n)
+	}
+	return n
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		r.fail(name, "%q is not a duration such as 5s or 1m", v)
+		return def
+	}
+	return d
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.fail(name, "%q is not true or false", v)
+		return def
+	}
+	return b
+}
+
+func (r *reader) check(ok bool, name, want string) {
+	if !ok {
+		r.fail(name, "%s", want)
+	}
+}
+
+func (r *reader) fail(name, format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf("config: %s: %s", name, fmt.Sprintf(format, args...)))
+}
+
+func validAddr(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
+}
+
+func localHost(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func oneOf(v string, options ...string) bool {
+	for _, o := range options {
+		if v == o {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,87 @@
+package engine
+
+import (
+	"context"
+	"errors"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/store"
+	"github.com/onboard-oss/onboard/workflows"
+)
+
+// Outcome says what became of a task action.
+type Outcome struct {
+	// Queued is true when no worker answered in time and the action was sent as a
+	// signal: it will be applied when a worker is back.
+	Queued bool
+	// Applied is false for a repeat of an earlier request ID.
+	Applied bool
+}
+
+// Act sends a task action to an onboarding's workflow as an Update and waits until the
+// read model shows it. If no worker answers within UpdateTimeout, the same action goes
+// as a signal (durable without a worker; the request ID makes a repeat harmless).
+// A rejected action returns *onboarding.TransitionError.
+func (e *Engine) Act(ctx context.Context, o store.Onboarding, a onboarding.TaskAction) (Outcome, error) {
+	updCtx, cancel := context.WithTimeout(ctx, e.UpdateTimeout)
+	defer cancel()
+	var res workflows.TaskActionResult
+	handle, err := e.Temporal.UpdateWorkflow(updCtx, client.UpdateWorkflowOptions{
+		WorkflowID: o.WorkflowID, UpdateID: a.RequestID, UpdateName: workflows.UpdateTaskAction,
+		Args: []any{a}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(updCtx, &res)
+	}
+	if err == nil {
+		return Outcome{Applied: res.Applied}, nil
+	}
+	if rejected := transitionError(err); rejected != nil {
+		return Outcome{}, rejected
+	}
+	if updCtx.Err() == nil && ctx.Err() == nil && !isTransient(err) {
+		e.Log.Error("task action update failed", "workflow_id", o.WorkflowID, "error", err)
+		return Outcome{}, ErrUnavailable
+	}
+	return e.queue(ctx, o, a, err)
+}
+
+func (e *Engine) queue(ctx context.Context, o store.Onboarding, a onboarding.TaskAction, cause error) (Outcome, error) {
+	sigCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.UpdateTimeout)
+	defer cancel()
+	if err := e.Temporal.SignalWorkflow(sigCtx, o.WorkflowID, "", workflows.SignalTaskAction, a); err != nil {
+		if rejected := transitionError(err); rejected != nil {
+			return Outcome{}, rejected
+		}
+		e.Log.Error("task action signal failed", "workflow_id", o.WorkflowID, "update_error", cause, "error", err)
+		return Outcome{}, ErrUnavailable
+	}
+	e.Log.Warn("no worker answered in time; task action queued as a signal", "workflow_id", o.WorkflowID,
+		"request_id", a.RequestID, "update_error", cause)
+	return Outcome{Queued: true, Applied: true}, nil
+}
+
+// transitionError recognises a validator rejection or a closed workflow.
+func transitionError(err error) *onboarding.TransitionError {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && app.Type() != "" {
+		return &onboarding.TransitionError{Code: app.Type(), Message: app.Message()}
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return &onboarding.TransitionError{Code: "onboarding_closed", Message: "the onboarding is closed and takes no more task actions"}
+	}
+	return nil
+}
+
+func isTransient(err error) bool {
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	var canceled *serviceerror.Canceled
+	return errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.As(err, &canceled) ||
+		errors.Is(err, context.DeadlineExceeded)
+}

@@ -1,0 +1,185 @@
+package onboarding
+
+import "time"
+
+// TaskStatus is where a task stands.
+type TaskStatus string
+
+// Task statuses.
+const (
+	TaskPending    TaskStatus = "pending"
+	TaskInProgress TaskStatus = "in_progress"
+	TaskCompleted  TaskStatus = "completed"
+	TaskBlocked    TaskStatus = "blocked"
+	TaskSkipped    TaskStatus = "skipped"
+)
+
+// Label returns the status as people read it: "In Progress".
+func (s TaskStatus) Label() string {
+	return map[TaskStatus]string{TaskPending: "Pending", TaskInProgress: "In Progress",
+		TaskCompleted: "Completed", TaskBlocked: "Blocked", TaskSkipped: "Skipped"}[s]
+}
+
+// Done reports whether the task counts as finished for progress and dependencies.
+func (s TaskStatus) Done() bool { return s == TaskCompleted || s == TaskSkipped }
+
+// PhaseStatus is where a phase stands, derived from its tasks.
+type PhaseStatus string
+
+// Phase statuses.
+const (
+	PhaseNotStarted PhaseStatus = "not_started"
+	PhaseInProgress PhaseStatus = "in_progress"
+	PhaseCompleted  PhaseStatus = "completed"
+)
+
+// Label returns the status as people read it: "Not Started".
+func (s PhaseStatus) Label() string {
+	return map[PhaseStatus]string{PhaseNotStarted: "Not Started", PhaseInProgress: "In Progress", PhaseCompleted: "Completed"}[s]
+}
+
+// Status is where an onboarding stands.
+type Status string
+
+// Onboarding statuses.
+const (
+	StatusActive    Status = "active"
+	StatusPaused    Status = "paused"
+	StatusLive      Status = "live" // every go-live task is done; hypercare runs
+	StatusCompleted Status = "completed"
+	StatusCancelled Status = "cancelled"
+)
+
+// Statuses lists every onboarding status.
+var Statuses = []Status{StatusActive, StatusPaused, StatusLive, StatusCompleted, StatusCancelled}
+
+// Health is the onboarding's health signal.
+type Health string
+
+// Health values.
+const (
+	HealthOnTrack  Health = "on_track"
+	HealthAtRisk   Health = "at_risk"
+	HealthOffTrack Health = "off_track"
+)
+
+// Label returns the health as people read it: "At Risk".
+func (h Health) Label() string {
+	return map[Health]string{HealthOnTrack: "On Track", HealthAtRisk: "At Risk", HealthOffTrack: "Off Track"}[h]
+}
+
+// TaskState is one task's progress within an onboarding.
+type TaskState struct {
+	Key           string     `json:"key"`
+	Status        TaskStatus `json:"status"`
+	DueAt         time.Time  `json:"due_at"`
+	Assignee      string     `json:"assignee,omitempty"`
+	BlockedReason string     `json:"blocked_reason,omitempty"`
+	// Unblocked is the status an unblock returns the task to.
+	Unblocked   TaskStatus `json:"unblocked,omitempty"`
+	StartedAt   time.Time  `json:"started_at,omitzero"`
+	CompletedAt time.Time  `json:"completed_at,omitzero"`
+	UpdatedAt   time.Time  `json:"updated_at,omitzero"`
+}
+
+// State is everything the workflow knows about one onboarding. It is one serializable
+// value, carried whole across continue-as-new.
+type State struct {
+	OnboardingID string      `json:"onboarding_id"`
+	WorkspaceID  string      `json:"workspace_id"`
+	AccountID    string      `json:"account_id"`
+	AccountName  string      `json:"account_name"`
+	CSMEmail     string      `json:"csm_email,omitempty"`
+	Plan         Plan        `json:"plan"`
+	Status       Status      `json:"status"`
+	Health       Health      `json:"health"`
+	StartDate    time.Time   `json:"start_date"`
+	TargetGoLive time.Time   `json:"target_go_live"`
+	Tasks        []TaskState `json:"tasks"` // in plan order
+	// Version rises by one with every accepted change; the read model keeps the highest.
+	Version int64 `json:"version"`
+	// LastCustomerActivity is when a customer-side action last happened.
+	LastCustomerActivity time.Time `json:"last_customer_activity"`
+	WentLiveAt           time.Time `json:"went_live_at,omitzero"`
+	// Requests remembers the latest request IDs so a repeated action is a no-op.
+	Requests []string `json:"requests,omitempty"`
+}
+
+// maxRemembered bounds how many request IDs a State keeps for de-duplication.
+const maxRemembered = 512
+
+// Task returns the state of the task with the given key.
+func (s *State) Task(key string) (*TaskState, bool) {
+	for i := range s.Tasks {
+		if s.Tasks[i].Key == key {
+			return &s.Tasks[i], true
+		}
+	}
+	return nil, false
+}
+
+// Seen reports whether an action with this request ID was already applied.
+func (s *State) Seen(requestID string) bool {
+	if requestID == "" {
+		return false
+	}
+	for _, r := range s.Requests {
+		if r == requestID {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *State) remember(requestID string) {
+	if requestID == "" {
+		return
+	}
+	s.Requests = append(s.Requests, requestID)
+	if over := len(s.Requests) - maxRemembered; over > 0 {
+		s.Requests = append([]string(nil), s.Requests[over:]...)
+	}
+}
+
+// Terminal reports whether the onboarding takes no more task actions.
+func (s *State) Terminal() bool {
+	return s.Status == StatusCompleted || s.Status == StatusCancelled
+}
+
+// NewInput is what an onboarding starts from.
+type NewInput struct {
+	OnboardingID, WorkspaceID, AccountID, AccountName, CSMEmail string
+	Plan                                                        Plan
+	// StartDate is the first day of the onboarding; due dates count from it.
+	StartDate time.Time
+	// TargetGoLive is the agreed go-live date; zero means "the plan's last due date".
+	TargetGoLive time.Time
+	// Location is the account's time zone: a task is due at the end of its due day there.
+	Location *time.Location
+	Now      time.Time
+}
+
+// New builds the initial state of an onboarding: every task pending with its due date.
+func New(in NewInput) State {
+	s := State{
+		OnboardingID: in.OnboardingID, WorkspaceID: in.WorkspaceID, AccountID: in.AccountID,
+		AccountName: in.AccountName, CSMEmail: in.CSMEmail, Plan: in.Plan,
+		Status: StatusActive, Health: HealthOnTrack, StartDate: in.StartDate,
+		LastCustomerActivity: in.Now,
+	}
+	due := DueDates(in.Plan, in.StartDate, in.Location)
+	var last time.Time
+	for _, ph := range in.Plan.Phases {
+		for _, t := range ph.Tasks {
+			s.Tasks = append(s.Tasks, TaskState{Key: t.Key, Status: TaskPending, DueAt: due[t.Key]})
+			if due[t.Key].After(last) {
+				last = due[t.Key]
+			}
+		}
+	}
+	s.TargetGoLive = in.TargetGoLive
+	if s.TargetGoLive.IsZero() {
+		s.TargetGoLive = last
+	}
+	return s
+}

@@ -1,0 +1,227 @@
+package onboarding
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Action is something a person does to a task.
+type Action string
+
+// Task actions.
+const (
+	ActionStart    Action = "start"
+	ActionComplete Action = "complete"
+	ActionSkip     Action = "skip"
+	ActionBlock    Action = "block"
+	ActionUnblock  Action = "unblock"
+	ActionReopen   Action = "reopen"
+)
+
+// Actions lists every task action.
+var Actions = []Action{ActionStart, ActionComplete, ActionSkip, ActionBlock, ActionUnblock, ActionReopen}
+
+// ParseAction returns the action named s.
+func ParseAction(s string) (Action, bool) {
+	for _, a := range Actions {
+		if string(a) == s {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// MaxReasonLength caps a block reason.
+const MaxReasonLength = 500
+
+// TaskAction is one requested change to a task.
+type TaskAction struct {
+	// RequestID makes the action idempotent: a repeat with the same ID changes nothing.
+	RequestID string `json:"request_id"`
+	TaskKey   string `json:"task_key"`
+	Action    Action `json:"action"`
+	Reason    string `json:"reason,omitempty"`
+	// Actor says who asked, e.g. "staff:<id>", "contact:<id>" or "api-key:<id>".
+	Actor string `json:"actor"`
+	// ActorSide is the side the actor is on; customer actions count as customer activity.
+	ActorSide Owner `json:"actor_side"`
+}
+
+// TransitionError explains why an action is not allowed in the current state.
+type TransitionError struct {
+	Code    string // "unknown_task", "invalid_transition", "dependencies_pending", "invalid_input", "onboarding_closed"
+	Message string
+}
+
+func (e *TransitionError) Error() string { return e.Message }
+
+func reject(code, format string, args ...any) error {
+	return &TransitionError{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Validate checks an action against the state without changing anything.
+// A repeated request ID is valid: applying it is a no-op.
+func (s *State) Validate(a TaskAction) error {
+	if s.Seen(a.RequestID) {
+		return nil
+	}
+	if s.Terminal() {
+		return reject("onboarding_closed", "the onboarding is %s and takes no more task actions", s.Status)
+	}
+	if s.Status == StatusPaused {
+		return reject("onboarding_closed", "the onboarding is paused: resume it before changing tasks")
+	}
+	ts, ok := s.Task(a.TaskKey)
+	if !ok {
+		return reject("unknown_task", "there is no task %q in this onboarding", a.TaskKey)
+	}
+	return s.validateFor(ts, a)
+}
+
+func (s *State) validateFor(ts *TaskState, a TaskAction) error {
+	allowed := map[Action][]TaskStatus{
+		ActionStart:    {TaskPending},
+		ActionComplete: {TaskPending, TaskInProgress},
+		ActionSkip:     {TaskPending, TaskInProgress, TaskBlocked},
+		ActionBlock:    {TaskPending, TaskInProgress},
+		ActionUnblock:  {TaskBlocked},
+		ActionReopen:   {TaskCompleted, TaskSkipped},
+	}
+	from, ok := allowed[a.Action]
+	if !ok {
+		return reject("invalid_input", "unknown action %q: want one of start, complete, skip, block, unblock, reopen", a.Action)
+	}
+	if !hasStatus(from, ts.Status) {
+		return reject("invalid_transition", "cannot %s task %q: it is %s", a.Action, ts.Key, ts.Status.Label())
+	}
+	if a.Action == ActionBlock {
+		r := strings.TrimSpace(a.Reason)
+		if r == "" {
+			return reject("invalid_input", "reason: say why task %q is blocked", ts.Key)
+		}
+		if utf8.RuneCountInString(r) > MaxReasonLength {
+			return reject("invalid_input", "reason: at most %d characters", MaxReasonLength)
+		}
+	}
+	if a.Action == ActionStart || a.Action == ActionComplete {
+		if pending := s.PendingDependencies(ts.Key); len(pending) > 0 {
+			return reject("dependencies_pending", "cannot %s task %q before %s %s done", a.Action, ts.Key,
+				quoteList(pending), plural(len(pending), "is", "are"))
+		}
+	}
+	return nil
+}
+
+// PendingDependencies lists the dependencies of a task that are not yet done.
+func (s *State) PendingDependencies(key string) []string {
+	t, _, ok := s.Plan.Task(key)
+	if !ok {
+		return nil
+	}
+	var pending []string
+	for _, dep := range t.DependsOn {
+		if ds, ok := s.Task(dep); ok && !ds.Status.Done() {
+			pending = append(pending, dep)
+		}
+	}
+	return pending
+}
+
+// Apply validates and performs an action at now. It reports whether the state changed:
+// a repeated request ID returns false and no error.
+func (s *State) Apply(a TaskAction, now time.Time) (bool, error) {
+	if err := s.Validate(a); err != nil {
+		return false, err
+	}
+	if s.Seen(a.RequestID) {
+		return false, nil
+	}
+	ts, _ := s.Task(a.TaskKey)
+	applyTo(ts, a, now)
+	if a.ActorSide == OwnerCustomer {
+		s.LastCustomerActivity = now
+	}
+	s.remember(a.RequestID)
+	s.refreshStatus(now)
+	s.Version++
+	return true, nil
+}
+
+func applyTo(ts *TaskState, a TaskAction, now time.Time) {
+	ts.UpdatedAt = now
+	switch a.Action {
+	case ActionStart:
+		ts.Status, ts.StartedAt = TaskInProgress, now
+	case ActionComplete:
+		ts.Status, ts.CompletedAt = TaskCompleted, now
+		if ts.StartedAt.IsZero() {
+			ts.StartedAt = now
+		}
+	case ActionSkip:
+		ts.Status, ts.CompletedAt, ts.BlockedReason = TaskSkipped, now, ""
+	case ActionBlock:
+		ts.Unblocked, ts.Status, ts.BlockedReason = ts.Status, TaskBlocked, strings.TrimSpace(a.Reason)
+	case ActionUnblock:
+		ts.Status, ts.BlockedReason, ts.Unblocked = ts.Unblocked, "", ""
+		if ts.Status == "" {
+			ts.Status = TaskPending
+		}
+	case ActionReopen:
+		ts.Status, ts.CompletedAt = TaskInProgress, time.Time{}
+	}
+}
+
+// refreshStatus moves an active or live onboarding between active, live and completed
+// as its tasks change: live once every go-live task is done, completed once all are.
+func (s *State) refreshStatus(now time.Time) {
+	if s.Status != StatusActive && s.Status != StatusLive {
+		return
+	}
+	requiredDone, allDone := true, true
+	for _, ph := range s.Plan.Phases {
+		for _, t := range ph.Tasks {
+			ts, _ := s.Task(t.Key)
+			if !ts.Status.Done() {
+				allDone = false
+				requiredDone = requiredDone && !t.Required
+			}
+		}
+	}
+	switch {
+	case allDone:
+		s.Status = StatusCompleted
+	case requiredDone:
+		s.Status = StatusLive
+	default:
+		s.Status = StatusActive
+	}
+	if s.Status != StatusActive && s.WentLiveAt.IsZero() {
+		s.WentLiveAt = now
+	}
+}
+
+func hasStatus(list []TaskStatus, s TaskStatus) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteList(keys []string) string {
+	q := make([]string, len(keys))
+	for i, k := range keys {
+		q[i] = fmt.Sprintf("%q", k)
+	}
+	return strings.Join(q, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

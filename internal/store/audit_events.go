@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// AuditEvent records who did what.
+type AuditEvent struct {
+	ID           int64     `db:"id" json:"id"`
+	WorkspaceID  string    `db:"workspace_id" json:"workspace_id"`
+	OnboardingID *string   `db:"onboarding_id" json:"onboarding_id"`
+	Actor        string    `db:"actor" json:"actor"`
+	Action       string    `db:"action" json:"action"`
+	Subject      string    `db:"subject" json:"subject"`
+	RequestID    *string   `db:"request_id" json:"request_id"`
+	Detail       []byte    `db:"detail" json:"detail"`
+	CreatedAt    time.Time `db:"created_at" json:"created_at"`
+}
+
+// RecordAuditEvent stores an event outside a read-model write.
+func (s *Store) RecordAuditEvent(ctx context.Context, e AuditEvent) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return insertAuditEvent(ctx, tx, &e) })
+}
+
+// AuditEvents lists an onboarding's events, oldest first.
+func (s *Store) AuditEvents(ctx context.Context, workspaceID, onboardingID string) ([]AuditEvent, error) {
+	var list []AuditEvent
+	err := s.db.SelectContext(ctx, &list, `SELECT id, workspace_id, onboarding_id, actor, action, subject, request_id,
+		detail, created_at FROM audit_events WHERE workspace_id = $1 AND onboarding_id = $2 ORDER BY id`, workspaceID, onboardingID)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit events: %w", notFound(err))
+	}
+	return list, nil
+}
+
+// insertAuditEvent writes e (nothing when nil); a repeated request ID is ignored.
+func insertAuditEvent(ctx context.Context, tx *sqlx.Tx, e *AuditEvent) error {
+	if e == nil {
+		return nil
+	}
+	detail := e.Detail
+	if len(detail) == 0 || !json.Valid(detail) {
+		detail = []byte("{}")
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (workspace_id, onboarding_id, actor, action, subject, request_id, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		e.WorkspaceID, e.OnboardingID, e.Actor, e.Action, e.Subject, e.RequestID, detail)
+	if err != nil {
+		return fmt.Errorf("store: audit event: %w", err)
+	}
+	return nil
+}

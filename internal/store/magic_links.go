@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// MagicLink is a one-time sign-in link for a contact; only the token's hash is stored.
+type MagicLink struct {
+	TokenHash   []byte     `db:"token_hash"`
+	WorkspaceID string     `db:"workspace_id"`
+	ContactID   string     `db:"contact_id"`
+	Purpose     string     `db:"purpose"`
+	CreatedAt   time.Time  `db:"created_at"`
+	ExpiresAt   time.Time  `db:"expires_at"`
+	UsedAt      *time.Time `db:"used_at"`
+}
+
+// CreateMagicLink stores a link.
+func (s *Store) CreateMagicLink(ctx context.Context, m MagicLink) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO magic_links (token_hash, workspace_id, contact_id, purpose, expires_at)
+		VALUES ($1, $2, $3, $4, $5)`, m.TokenHash, m.WorkspaceID, m.ContactID, m.Purpose, m.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("store: create magic link: %w", conflict(err))
+	}
+	return nil
+}
+
+// MagicLink returns a link that is unused and unexpired, without spending it.
+func (s *Store) MagicLink(ctx context.Context, tokenHash []byte) (MagicLink, error) {
+	var m MagicLink
+	err := s.db.GetContext(ctx, &m, `SELECT token_hash, workspace_id, contact_id, purpose, created_at, expires_at, used_at
+		FROM magic_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()`, tokenHash)
+	if err != nil {
+		return MagicLink{}, fmt.Errorf("store: magic link: %w", notFound(err))
+	}
+	return m, nil
+}
+
+// SpendMagicLink marks a valid link used and returns it; a used or expired link is
+// ErrNotFound, and of two concurrent spends only one succeeds.
+func (s *Store) SpendMagicLink(ctx context.Context, tokenHash []byte) (MagicLink, error) {
+	var m MagicLink
+	err := s.db.GetContext(ctx, &m, `UPDATE magic_links SET used_at = now()
+		WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+		RETURNING token_hash, workspace_id, contact_id, purpose, created_at, expires_at, used_at`, tokenHash)
+	if err != nil {
+		return MagicLink{}, fmt.Errorf("store: spend magic link: %w", notFound(err))
+	}
+	return m, nil
+}

@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Onboarding is one customer onboarding as the read model shows it.
+type Onboarding struct {
+	ID               string     `db:"id"`
+	WorkspaceID      string     `db:"workspace_id"`
+	AccountID        string     `db:"account_id"`
+	AccountName      string     `db:"account_name"`
+	PlanTemplateID   string     `db:"plan_template_id"`
+	PlanKey          string     `db:"plan_key"`
+	PlanVersion      int        `db:"plan_version"`
+	WorkflowID       string     `db:"workflow_id"`
+	Status           string     `db:"status"`
+	Health           string     `db:"health"`
+	Progress         int        `db:"progress"`
+	CustomerProgress int        `db:"customer_progress"`
+	TasksDone        int        `db:"tasks_done"`
+	TasksTotal       int        `db:"tasks_total"`
+	StartDate        time.Time  `db:"start_date"`
+	TargetGoLive     *time.Time `db:"target_go_live"`
+	WentLiveAt       *time.Time `db:"went_live_at"`
+	StateVersion     int64      `db:"state_version"`
+	CreatedAt        time.Time  `db:"created_at"`
+	UpdatedAt        time.Time  `db:"updated_at"`
+}
+
+const onboardingSelect = `SELECT o.id, o.workspace_id, o.account_id, a.name AS account_name, o.plan_template_id,
+	o.plan_key, o.plan_version, o.workflow_id, o.status, o.health, o.progress, o.customer_progress,
+	o.tasks_done, o.tasks_total, o.start_date, o.target_go_live, o.went_live_at, o.state_version,
+	o.created_at, o.updated_at
+	FROM onboardings o JOIN accounts a ON a.id = o.account_id`
+
+// OnboardingFilter narrows a list of onboardings; empty fields match everything.
+type OnboardingFilter struct {
+	Status    string
+	AccountID string
+	Limit     int
+}
+
+// CreateOnboarding inserts an onboarding with its initial read model (state version 0).
+func (s *Store) CreateOnboarding(ctx context.Context, o Onboarding, snap Snapshot) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO onboardings (id, workspace_id, account_id, plan_template_id, plan_key, plan_version,
+				workflow_id, status, health, progress, customer_progress, tasks_done, tasks_total,
+				start_date, target_go_live, state_version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			o.ID, o.WorkspaceID, o.AccountID, o.PlanTemplateID, o.PlanKey, o.PlanVersion, o.WorkflowID,
+			snap.Status, snap.Health, snap.Progress, snap.CustomerProgress, snap.TasksDone, snap.TasksTotal,
+			o.StartDate, o.TargetGoLive, snap.Version)
+		if err != nil {
+			return fmt.Errorf("store: create onboarding: %w", conflict(err))
+		}
+		if err := insertPhases(ctx, tx, snap); err != nil {
+			return err
+		}
+		return insertTasks(ctx, tx, snap)
+	})
+}
+
+// DeleteOnboarding removes an onboarding whose workflow could not be started.
+func (s *Store) DeleteOnboarding(ctx context.Context, id string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM onboardings WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("store: delete onboarding: %w", err)
+	}
+	return nil
+}
+
+// Onboarding returns one onboarding inside a workspace.
+func (s *Store) Onboarding(ctx context.Context, workspaceID, id string) (Onboarding, error) {
+	var o Onboarding
+	err := s.db.GetContext(ctx, &o, onboardingSelect+` WHERE o.workspace_id = $1 AND o.id = $2`, workspaceID, id)
+	if err != nil {
+		return Onboarding{}, fmt.Errorf("store: onboarding: %w", notFound(err))
+	}
+	return o, nil
+}
+
+// Onboardings lists a workspace's onboardings, newest first.
+func (s *Store) Onboardings(ctx context.Context, workspaceID string, f OnboardingFilter) ([]Onboarding, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 500
+	}
+	var list []Onboarding
+	err := s.db.SelectContext(ctx, &list, onboardingSelect+`
+		WHERE o.workspace_id = $1 AND ($2 = '' OR o.status = $2) AND ($3 = '' OR o.account_id::text = $3)
+		ORDER BY o.created_at DESC, o.id LIMIT $4`, workspaceID, f.Status, f.AccountID, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: onboardings: %w", err)
+	}
+	return list, nil
+}
+
+// OnboardingsForAccount lists an account's onboardings, newest first; the portal uses it.
+func (s *Store) OnboardingsForAccount(ctx context.Context, workspaceID, accountID string) ([]Onboarding, error) {
+	return s.Onboardings(ctx, workspaceID, OnboardingFilter{AccountID: accountID})
+}

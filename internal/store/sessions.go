@@ -1,0 +1,48 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Session is a signed-in browser: a staff user or a contact. Only the hash of its
+// cookie value is stored.
+type Session struct {
+	IDHash      []byte    `db:"id_hash"`
+	WorkspaceID string    `db:"workspace_id"`
+	StaffUserID *string   `db:"staff_user_id"`
+	ContactID   *string   `db:"contact_id"`
+	CSRFToken   string    `db:"csrf_token"`
+	CreatedAt   time.Time `db:"created_at"`
+	ExpiresAt   time.Time `db:"expires_at"`
+}
+
+// CreateSession stores a session.
+func (s *Store) CreateSession(ctx context.Context, se Session) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, workspace_id, staff_user_id, contact_id, csrf_token, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, se.IDHash, se.WorkspaceID, se.StaffUserID, se.ContactID, se.CSRFToken, se.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// Session returns the unexpired session with the given hash.
+func (s *Store) Session(ctx context.Context, idHash []byte) (Session, error) {
+	var se Session
+	err := s.db.GetContext(ctx, &se, `SELECT id_hash, workspace_id, staff_user_id, contact_id, csrf_token, created_at, expires_at
+		FROM sessions WHERE id_hash = $1 AND expires_at > now()`, idHash)
+	if err != nil {
+		return Session{}, fmt.Errorf("store: session: %w", notFound(err))
+	}
+	return se, nil
+}
+
+// DeleteSession signs a session out.
+func (s *Store) DeleteSession(ctx context.Context, idHash []byte) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash); err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}

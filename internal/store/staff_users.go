@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// StaffUser is a member of the vendor's team.
+type StaffUser struct {
+	ID           string    `db:"id" json:"id"`
+	WorkspaceID  string    `db:"workspace_id" json:"workspace_id"`
+	Email        string    `db:"email" json:"email"`
+	Name         string    `db:"name" json:"name"`
+	Role         string    `db:"role" json:"role"`
+	PasswordHash string    `db:"password_hash" json:"-"`
+	CreatedAt    time.Time `db:"created_at" json:"created_at"`
+}
+
+const staffColumns = `id, workspace_id, email, name, role, password_hash, created_at`
+
+// CreateStaffUser inserts a staff user.
+func (s *Store) CreateStaffUser(ctx context.Context, u StaffUser) (StaffUser, error) {
+	err := s.db.GetContext(ctx, &u, `
+		INSERT INTO staff_users (workspace_id, email, name, role, password_hash) VALUES ($1, $2, $3, $4, $5)
+		RETURNING `+staffColumns, u.WorkspaceID, u.Email, u.Name, u.Role, u.PasswordHash)
+	if err != nil {
+		return StaffUser{}, fmt.Errorf("store: create staff user: %w", conflict(err))
+	}
+	return u, nil
+}
+
+// StaffUser returns the staff user with the given id.
+func (s *Store) StaffUser(ctx context.Context, id string) (StaffUser, error) {
+	var u StaffUser
+	err := s.db.GetContext(ctx, &u, `SELECT `+staffColumns+` FROM staff_users WHERE id = $1`, id)
+	if err != nil {
+		return StaffUser{}, fmt.Errorf("store: staff user: %w", notFound(err))
+	}
+	return u, nil
+}
+
+// StaffUserByEmail returns the staff user with the given email, case-insensitively.
+func (s *Store) StaffUserByEmail(ctx context.Context, email string) (StaffUser, error) {
+	var u StaffUser
+	err := s.db.GetContext(ctx, &u, `SELECT `+staffColumns+` FROM staff_users WHERE lower(email) = lower($1)`, email)
+	if err != nil {
+		return StaffUser{}, fmt.Errorf("store: staff user by email: %w", notFound(err))
+	}
+	return u, nil
+}

@@ -1,0 +1,67 @@
+// Package workflows defines Onboard's Temporal workflows: one long-lived Onboarding
+// workflow per customer onboarding, a thin durable shell around internal/onboarding.
+package workflows
+
+import (
+	enums "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
+)
+
+// Message names of the Onboarding workflow.
+const (
+	// UpdateTaskAction applies a task action and returns once the read model shows it.
+	// It is an Update rather than a signal so that an invalid transition is rejected by
+	// the validator with a reason, before anything enters the history.
+	UpdateTaskAction = "task-action"
+	// SignalTaskAction carries the same action when no worker answered the Update in
+	// time: a signal is durable without a worker, and the request ID makes it idempotent.
+	SignalTaskAction = "task-action"
+	// QueryState returns the full onboarding.State.
+	QueryState = "state"
+	// DefaultTaskQueue is the task queue the worker polls unless configured otherwise.
+	DefaultTaskQueue = "onboarding"
+)
+
+// WorkflowID is the workflow ID of an onboarding.
+func WorkflowID(onboardingID string) string { return "onboarding:" + onboardingID }
+
+// Search attributes kept current on every onboarding so ops can filter in the Web UI.
+var (
+	AttrStatus   = temporal.NewSearchAttributeKeyKeyword("OnboardingStatus")
+	AttrHealth   = temporal.NewSearchAttributeKeyKeyword("OnboardingHealth")
+	AttrCSMEmail = temporal.NewSearchAttributeKeyKeyword("CsmEmail")
+	AttrAccount  = temporal.NewSearchAttributeKeyKeyword("AccountName")
+	AttrPlan     = temporal.NewSearchAttributeKeyKeyword("PlanKey")
+	AttrGoLive   = temporal.NewSearchAttributeKeyTime("GoLiveTarget")
+	AttrProgress = temporal.NewSearchAttributeKeyInt64("ProgressPercent")
+)
+
+// SearchAttributeTypes lists the custom search attributes to register with the server.
+func SearchAttributeTypes() map[string]enums.IndexedValueType {
+	return map[string]enums.IndexedValueType{
+		AttrStatus.GetName(): enums.INDEXED_VALUE_TYPE_KEYWORD, AttrHealth.GetName(): enums.INDEXED_VALUE_TYPE_KEYWORD,
+		AttrCSMEmail.GetName(): enums.INDEXED_VALUE_TYPE_KEYWORD, AttrAccount.GetName(): enums.INDEXED_VALUE_TYPE_KEYWORD,
+		AttrPlan.GetName(): enums.INDEXED_VALUE_TYPE_KEYWORD, AttrGoLive.GetName(): enums.INDEXED_VALUE_TYPE_DATETIME,
+		AttrProgress.GetName(): enums.INDEXED_VALUE_TYPE_INT,
+	}
+}
+
+// SearchAttributes returns the current values of every search attribute for a state.
+func SearchAttributes(st *onboarding.State) []temporal.SearchAttributeUpdate {
+	return []temporal.SearchAttributeUpdate{
+		AttrStatus.ValueSet(string(st.Status)),
+		AttrHealth.ValueSet(string(st.Health)),
+		AttrCSMEmail.ValueSet(st.CSMEmail),
+		AttrAccount.ValueSet(st.AccountName),
+		AttrPlan.ValueSet(st.Plan.Key),
+		AttrGoLive.ValueSet(st.TargetGoLive),
+		AttrProgress.ValueSet(int64(st.Progress(onboarding.AllTasks).Percent())),
+	}
+}
+
+// StartSearchAttributes returns the search attributes to set when starting a workflow.
+func StartSearchAttributes(st *onboarding.State) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(SearchAttributes(st)...)
+}

@@ -1,0 +1,140 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/onboard-oss/onboard/activities"
+	"github.com/onboard-oss/onboard/internal/onboarding"
+)
+
+// OnboardingInput starts (or continues as new) an onboarding workflow.
+type OnboardingInput struct {
+	// State is the whole onboarding: the initial state at start, the carried-over
+	// state after continue-as-new.
+	State onboarding.State `json:"state"`
+}
+
+// OnboardingResult is what a finished onboarding returns.
+type OnboardingResult struct {
+	Status     onboarding.Status `json:"status"`
+	Version    int64             `json:"version"`
+	WentLiveAt time.Time         `json:"went_live_at,omitzero"`
+}
+
+// TaskActionResult answers a task action.
+type TaskActionResult struct {
+	// Applied is false when the request ID had been applied before.
+	Applied bool              `json:"applied"`
+	Version int64             `json:"version"`
+	Status  onboarding.Status `json:"status"`
+}
+
+// Onboarding runs one customer onboarding from start to completion.
+func Onboarding(ctx workflow.Context, in OnboardingInput) (OnboardingResult, error) {
+	w := &onboardingWorkflow{
+		state:    in.State,
+		saved:    in.State.Version,
+		mu:       workflow.NewMutex(ctx),
+		signals:  workflow.GetSignalChannel(ctx, SignalTaskAction),
+		resuming: in.State.Version > 0,
+	}
+	if err := w.register(ctx); err != nil {
+		return OnboardingResult{}, err
+	}
+	return w.run(ctx)
+}
+
+type onboardingWorkflow struct {
+	state onboarding.State
+	// saved is the highest state version the read model is known to hold.
+	saved    int64
+	mu       workflow.Mutex
+	signals  workflow.ReceiveChannel
+	resuming bool
+}
+
+func (w *onboardingWorkflow) register(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (onboarding.State, error) { return w.state, nil }); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateTaskAction, w.handleTaskAction, workflow.UpdateHandlerOptions{
+		Validator:   w.validateTaskAction,
+		Description: "Start, complete, skip, block, unblock or reopen a task",
+	})
+}
+
+// validateTaskAction rejects an invalid action before it is written to history. The
+// error's type is the onboarding.TransitionError code, so the API can map it to a status.
+func (w *onboardingWorkflow) validateTaskAction(a onboarding.TaskAction) error {
+	return asApplicationError(w.state.Validate(a))
+}
+
+func (w *onboardingWorkflow) handleTaskAction(ctx workflow.Context, a onboarding.TaskAction) (TaskActionResult, error) {
+	applied, err := w.apply(ctx, a)
+	if err != nil {
+		return TaskActionResult{}, asApplicationError(err)
+	}
+	if !applied {
+		// A repeat: answer once the original's write is visible, like the original.
+		_ = workflow.Await(ctx, func() bool { return w.saved >= w.state.Version })
+	}
+	return TaskActionResult{Applied: applied, Version: w.state.Version, Status: w.state.Status}, nil
+}
+
+// apply changes the state (synchronously, so the next validator sees it) and then
+// writes the read model; it returns after the write.
+func (w *onboardingWorkflow) apply(ctx workflow.Context, a onboarding.TaskAction) (bool, error) {
+	now := workflow.Now(ctx)
+	applied, err := w.state.Apply(a, now)
+	if err != nil || !applied {
+		return applied, err
+	}
+	w.state.RefreshHealth(now)
+	return true, w.persist(ctx, &a, now)
+}
+
+// persist upserts the search attributes and writes the read model through a local
+// activity. The mutex keeps writes from handlers and the main loop in order.
+func (w *onboardingWorkflow) persist(ctx workflow.Context, a *onboarding.TaskAction, at time.Time) error {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchAttributes(&w.state)...); err != nil {
+		workflow.GetLogger(ctx).Warn("upsert search attributes failed", "error", err)
+	}
+	if err := w.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	in := activities.SaveReadModelInput{State: w.state, Action: a, At: at}
+	err := workflow.ExecuteLocalActivity(withReadModelOptions(ctx), readModel.SaveReadModel, in).Get(ctx, nil)
+	if err != nil {
+		return err
+	}
+	w.saved = max(w.saved, in.State.Version)
+	return nil
+}
+
+// readModel is the nil receiver through which the workflow names its activities.
+var readModel *activities.Activities
+
+// withReadModelOptions lets a read-model write retry for up to ten minutes: the state
+// change is already durable, so a database outage delays visibility but loses nothing.
+func withReadModelOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		ScheduleToCloseTimeout: 10 * time.Minute,
+		StartToCloseTimeout:    10 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 100 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: 10 * time.Second,
+		},
+	})
+}
+
+func asApplicationError(err error) error {
+	var te *onboarding.TransitionError
+	if errors.As(err, &te) {
+		return temporal.NewNonRetryableApplicationError(te.Message, te.Code, nil)
+	}
+	return err
+}
