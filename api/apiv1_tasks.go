@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -22,7 +23,8 @@ type taskActionRequest struct {
 func (s *Server) apiTaskAction(c *gin.Context) {
 	action, ok := onboarding.ParseAction(c.Param("action"))
 	if !ok {
-		_ = c.Error(notFound("action " + c.Param("action") + " (want start, complete, skip, block, unblock or reopen)"))
+		_ = c.Error(&Error{Status: http.StatusNotFound, Code: "not_found",
+			Message: fmt.Sprintf("unknown action %q: want start, complete, skip, block, unblock or reopen", c.Param("action"))})
 		return
 	}
 	reason, err := readReason(c)

@@ -39,7 +39,7 @@ func notFound(what string) *Error {
 }
 
 var errUnauthorized = &Error{Status: http.StatusUnauthorized, Code: "unauthorized",
-	Message: "missing or invalid API key: send Authorization: Bearer <key>"}
+	Message: "missing or invalid API key: send the header Authorization: Bearer followed by your key"}
 
 // classify turns any error into the Error a client sees. Unknown errors are 500s
 // whose cause is logged, never shown.

@@ -21,17 +21,10 @@ type pages struct {
 }
 
 var pageFuncs = template.FuncMap{
-	"date": func(t any) string {
-		switch v := t.(type) {
-		case time.Time:
-			return v.Format("Mon 2 Jan 2006")
-		case *time.Time:
-			if v != nil {
-				return v.Format("Mon 2 Jan 2006")
-			}
-		}
-		return "—"
-	},
+	"date": func(t any) string { return formatDay(t, "") },
+	// day shows a moment as the calendar day it falls on in a time zone (the account's):
+	// a task due at the end of a New York day is still due that day, not the next.
+	"day": func(tz string, t any) string { return formatDay(t, tz) },
 	"label": func(s string) string {
 		if s == "" {
 			return ""
@@ -42,6 +35,25 @@ var pageFuncs = template.FuncMap{
 		}
 		return strings.Join(words, " ")
 	},
+}
+
+func formatDay(t any, tz string) string {
+	var v time.Time
+	switch x := t.(type) {
+	case time.Time:
+		v = x
+	case *time.Time:
+		if x == nil {
+			return "—"
+		}
+		v = *x
+	default:
+		return "—"
+	}
+	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
+		v = v.In(loc)
+	}
+	return v.Format("Mon 2 Jan 2006")
 }
 
 // parsePages parses every page of templates/portal and templates/staff.

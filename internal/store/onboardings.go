@@ -14,6 +14,7 @@ type Onboarding struct {
 	WorkspaceID      string     `db:"workspace_id"`
 	AccountID        string     `db:"account_id"`
 	AccountName      string     `db:"account_name"`
+	AccountTimezone  string     `db:"account_timezone"`
 	PlanTemplateID   string     `db:"plan_template_id"`
 	PlanKey          string     `db:"plan_key"`
 	PlanVersion      int        `db:"plan_version"`
@@ -32,7 +33,7 @@ type Onboarding struct {
 	UpdatedAt        time.Time  `db:"updated_at"`
 }
 
-const onboardingSelect = `SELECT o.id, o.workspace_id, o.account_id, a.name AS account_name, o.plan_template_id,
+const onboardingSelect = `SELECT o.id, o.workspace_id, o.account_id, a.name AS account_name, a.timezone AS account_timezone, o.plan_template_id,
 	o.plan_key, o.plan_version, o.workflow_id, o.status, o.health, o.progress, o.customer_progress,
 	o.tasks_done, o.tasks_total, o.start_date, o.target_go_live, o.went_live_at, o.state_version,
 	o.created_at, o.updated_at

@@ -1,0 +1,162 @@
+package api_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/onboard-oss/onboard/internal/auth"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+// browser starts headless Chromium (Debian's /usr/bin/chromium) for one test. Without
+// Chromium the test skips, except under CI=true where it fails.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed (apt-get install -y chromium)")
+		}
+		t.Skip("chromium is not installed (apt-get install -y chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 900))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// screenshot saves the page when ONBOARD_SCREENSHOTS names a folder, for a person to look at.
+func screenshot(name string) chromedp.Action[chromedp.Void] {
+	dir := os.Getenv("ONBOARD_SCREENSHOTS")
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		if dir == "" {
+			return chromedp.Void{}, nil
+		}
+		buf, err := chromedp.FullScreenshot(100)(ctx, tg)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		return chromedp.Void{}, os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+	}
+}
+
+// page drives one browser tab and fails the test on the first error.
+type page struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (p page) do(steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, steps...); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p page) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Text(sel))
+	if err != nil {
+		p.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// await evaluates a JavaScript expression until it yields a non-empty string, across
+// navigations (chromedp's DOM waits lose track of a page re-rendered by a form post).
+func (p page) await(expr string) string {
+	p.t.Helper()
+	for i := 0; i < 200; i++ {
+		if s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`String(` + expr + ` ?? "")`)); err == nil && s != "" {
+			return s
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.t.Fatalf("nothing came of %s", expr)
+	return ""
+}
+
+func TestBrowserPortalSignInAndProgress(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	o := h.createOnboarding(tn, "standard-saas")
+	id := o["id"].(string)
+	contact, err := h.store.CreateContact(context.Background(), store.Contact{WorkspaceID: tn.workspace.ID,
+		AccountID: tn.account.ID, Name: "Dana Whitfield", Email: "dana@acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := auth.NewToken()
+	if err := h.store.CreateMagicLink(context.Background(), store.MagicLink{TokenHash: auth.Hash(token), WorkspaceID: tn.workspace.ID,
+		ContactID: contact.ID, Purpose: "signin", ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	p := page{t, browser(t)}
+	p.do(chromedp.Navigate(h.server.URL + "/portal/signin/" + token))
+	if heading := p.text("h1"); !strings.Contains(heading, "Dana Whitfield") {
+		t.Fatalf("sign-in heading %q", heading)
+	}
+	p.do(screenshot("portal-signin"), chromedp.Click(`button[type=submit]`), chromedp.WaitVisible(`.progress-value`))
+	if progress := p.text(`.progress-value`); progress != "0%" {
+		t.Fatalf("progress before any work: %q", progress)
+	}
+	// Finish work through the API, then reload: the portal shows it.
+	for _, key := range []string{"welcome-pack", "internal-handoff", "kickoff-call"} {
+		h.call("POST", "/api/v1/onboardings/"+id+"/tasks/"+key+"/complete", tn.key, nil).expect(t, 200)
+	}
+	p.do(chromedp.Reload(), chromedp.WaitVisible(`.progress-value`), screenshot("portal-overview"))
+	if progress, status := p.text(`.progress-value`), p.text(`tr[data-task="kickoff-call"] .pill`); progress == "0%" || status != "Completed" {
+		t.Fatalf("after completing tasks: progress %q, kickoff-call %q", progress, status)
+	}
+	if hidden := p.text("main"); strings.Contains(hidden, "sales-to-CS handoff") {
+		t.Fatal("the portal shows a task hidden from customers")
+	}
+	// The link was spent: opening it again offers no way in.
+	p.do(chromedp.Navigate(h.server.URL + "/portal/signin/" + token))
+	if heading := p.text("h1"); !strings.Contains(heading, "expired") {
+		t.Fatalf("spent link heading %q", heading)
+	}
+}
+
+func TestBrowserStaffDashboard(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	o := h.createOnboarding(tn, "standard-saas")
+	h.call("POST", "/api/v1/onboardings/"+o["id"].(string)+"/tasks/welcome-pack/complete", tn.key, nil).expect(t, 200)
+	hash, _ := auth.HashPassword("correct horse battery")
+	if _, err := h.store.CreateStaffUser(context.Background(), store.StaffUser{WorkspaceID: tn.workspace.ID,
+		Email: "avery@vendor.example", Name: "Avery Admin", Role: "admin", PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	other := h.newTenant("other")
+	h.createOnboarding(other, "enterprise")
+
+	p := page{t, browser(t)}
+	p.do(chromedp.Navigate(h.server.URL+"/staff"), chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, "avery@vendor.example"), chromedp.SendKeys(`#password`, "wrong password"),
+		chromedp.Click(`button[type=submit]`))
+	if msg := p.await(`document.querySelector(".error")?.textContent`); !strings.Contains(msg, "Wrong email or password") {
+		t.Fatalf("wrong password message: %q", msg)
+	}
+	p.do(chromedp.SendKeys(`#password`, "correct horse battery"), chromedp.Click(`button[type=submit]`), 
+		chromedp.WaitVisible(`tr[data-onboarding]`), screenshot("staff-onboardings"))
+	rows, progress := p.text(`tbody`), p.text(`tr[data-onboarding] .progress-value`)
+	if !strings.Contains(rows, "acme Customer") || strings.Contains(rows, "other Customer") || progress == "0%" {
+		t.Fatalf("dashboard rows %q (progress %q): want only this workspace's onboarding, with progress", rows, progress)
+	}
+	p.do(chromedp.Click(`tr[data-onboarding] a`), chromedp.WaitVisible(`tr[data-task]`), screenshot("staff-onboarding"))
+	if title := p.text(`h1`); title != "acme Customer" {
+		t.Fatalf("detail title %q", title)
+	}
+}
