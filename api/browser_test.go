@@ -78,7 +78,7 @@ func (p page) text(sel string) string {
 func (p page) await(expr string) string {
 	p.t.Helper()
 	for i := 0; i < 200; i++ {
-		if s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`String(` + expr + ` ?? "")`)); err == nil && s != "" {
+		if s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`String(`+expr+` ?? "")`)); err == nil && s != "" {
 			return s
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -149,7 +149,7 @@ func TestBrowserStaffDashboard(t *testing.T) {
 	if msg := p.await(`document.querySelector(".error")?.textContent`); !strings.Contains(msg, "Wrong email or password") {
 		t.Fatalf("wrong password message: %q", msg)
 	}
-	p.do(chromedp.SendKeys(`#password`, "correct horse battery"), chromedp.Click(`button[type=submit]`), 
+	p.do(chromedp.SendKeys(`#password`, "correct horse battery"), chromedp.Click(`button[type=submit]`),
 		chromedp.WaitVisible(`tr[data-onboarding]`), screenshot("staff-onboardings"))
 	rows, progress := p.text(`tbody`), p.text(`tr[data-onboarding] .progress-value`)
 	if !strings.Contains(rows, "acme Customer") || strings.Contains(rows, "other Customer") || progress == "0%" {
