@@ -26,8 +26,8 @@ type SaveReadModelInput struct {
 }
 
 // SaveReadModel writes the onboarding's read model at the state's version (an older
-// version than the stored one changes nothing) and the action's audit event, once per
-// request ID. It runs as a local activity inside every state change.
+// version than the stored one changes nothing) and the audit event of the action that
+// produced that version. It runs as a local activity inside every state change.
 func (a *Activities) SaveReadModel(ctx context.Context, in SaveReadModelInput) error {
 	snap := store.NewSnapshot(&in.State)
 	var event *store.AuditEvent
@@ -43,9 +43,9 @@ func (a *Activities) SaveReadModel(ctx context.Context, in SaveReadModelInput) e
 func auditEvent(in SaveReadModelInput) *store.AuditEvent {
 	act := in.Action
 	detail, _ := json.Marshal(map[string]any{"reason": act.Reason, "version": in.State.Version, "at": in.At})
-	onboardingID := in.State.OnboardingID
+	onboardingID, version := in.State.OnboardingID, in.State.Version
 	e := &store.AuditEvent{
-		WorkspaceID: in.State.WorkspaceID, OnboardingID: &onboardingID, Actor: act.Actor,
+		WorkspaceID: in.State.WorkspaceID, OnboardingID: &onboardingID, StateVersion: &version, Actor: act.Actor,
 		Action: "task." + string(act.Action), Subject: act.TaskKey, Detail: detail,
 	}
 	if act.RequestID != "" {

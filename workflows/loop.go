@@ -45,11 +45,14 @@ func (w *onboardingWorkflow) sleep(ctx workflow.Context) error {
 	if next.IsZero() {
 		return workflow.Await(ctx, wake)
 	}
-	_, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
-		Timeout:      max(next.Sub(workflow.Now(ctx)), time.Second),
-		TimerOptions: workflow.TimerOptions{Summary: why},
-	}, wake)
-	return err
+	// An own timer, cancelled when a message wakes the loop first: AwaitWithOptions
+	// leaves its timer pending (the SDK's cancel-on-condition flag is off by default),
+	// so every action would leave a stale timer behind to fire later.
+	timerCtx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	timer := workflow.NewTimerWithOptions(timerCtx, max(next.Sub(workflow.Now(ctx)), time.Second),
+		workflow.TimerOptions{Summary: why})
+	return workflow.Await(ctx, func() bool { return timer.IsReady() || wake() })
 }
 
 // drainSignals applies task actions that arrived as signals (the API's fallback when

@@ -36,11 +36,10 @@ type TaskActionResult struct {
 // Onboarding runs one customer onboarding from start to completion.
 func Onboarding(ctx workflow.Context, in OnboardingInput) (OnboardingResult, error) {
 	w := &onboardingWorkflow{
-		state:    in.State,
-		saved:    in.State.Version,
-		mu:       workflow.NewMutex(ctx),
-		signals:  workflow.GetSignalChannel(ctx, SignalTaskAction),
-		resuming: in.State.Version > 0,
+		state:   in.State,
+		saved:   in.State.Version,
+		mu:      workflow.NewMutex(ctx),
+		signals: workflow.GetSignalChannel(ctx, SignalTaskAction),
 	}
 	if err := w.register(ctx); err != nil {
 		return OnboardingResult{}, err
@@ -51,10 +50,9 @@ func Onboarding(ctx workflow.Context, in OnboardingInput) (OnboardingResult, err
 type onboardingWorkflow struct {
 	state onboarding.State
 	// saved is the highest state version the read model is known to hold.
-	saved    int64
-	mu       workflow.Mutex
-	signals  workflow.ReceiveChannel
-	resuming bool
+	saved   int64
+	mu      workflow.Mutex
+	signals workflow.ReceiveChannel
 }
 
 func (w *onboardingWorkflow) register(ctx workflow.Context) error {

@@ -3,13 +3,23 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"log/slog"
 
+	"github.com/onboard-oss/onboard/internal/bench"
 	"github.com/onboard-oss/onboard/internal/config"
 )
 
-// runBench is filled in by the bench package.
+// runBench load-tests a running stack's task actions against a bare Temporal Update;
+// the work is in package bench.
 func runBench(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	return errors.New("bench: not built yet")
+	opts, err := bench.ParseFlags(args, cfg, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return bench.Run(ctx, opts, log, stdout)
 }

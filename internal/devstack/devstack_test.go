@@ -1,17 +1,22 @@
 package devstack
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,6 +114,10 @@ func TestPostgresRestartKeepsData(t *testing.T) {
 		}
 	}
 	pgExec(t, p.URLFor("second-db"), "CREATE TABLE other (x int)")
+	// C.UTF-8 exists on Linux; elsewhere initdb falls back to plain C.
+	if n := pgCount(t, p.URL(), "SELECT count(*) FROM (SELECT 1 WHERE lower('ÉTÉ') = 'été') s"); n != 1 && runtime.GOOS == "linux" {
+		t.Errorf("lower() is not Unicode-aware: the cluster's locale is not UTF-8")
+	}
 	if err := p.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}
@@ -259,16 +268,25 @@ func checkHTTP200(t *testing.T, url string) {
 	}
 }
 
-// startWaitingWorkflow runs a worker for waitForSignal and starts one
-// execution; the worker is stopped before returning.
-func startWaitingWorkflow(t *testing.T, c client.Client, id string) {
+// startWorker runs a worker for waitForSignal until the returned stop
+// function (also registered as cleanup) is called.
+func startWorker(t *testing.T, c client.Client) (stop func()) {
 	t.Helper()
 	w := worker.New(c, "devstack-test", worker.Options{})
 	w.RegisterWorkflow(waitForSignal)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer w.Stop()
+	var once sync.Once
+	stop = func() { once.Do(w.Stop) }
+	t.Cleanup(stop)
+	return stop
+}
+
+// startWaitingWorkflow starts one execution of waitForSignal and waits
+// until a worker has run its first workflow task.
+func startWaitingWorkflow(t *testing.T, c client.Client, id string) {
+	t.Helper()
 	ctx := context.Background()
 	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: id, TaskQueue: "devstack-test",
@@ -278,7 +296,6 @@ func startWaitingWorkflow(t *testing.T, c client.Client, id string) {
 	if err != nil {
 		t.Fatalf("ExecuteWorkflow: %v", err)
 	}
-	// Wait until the worker has run the first workflow task.
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		desc, err := c.DescribeWorkflowExecution(ctx, id, "")
@@ -300,7 +317,9 @@ func TestTemporalRestartKeepsState(t *testing.T) {
 	c := dialTemporal(t, tmp)
 	checkNamespace(t, c, 30*24*time.Hour, testSearchAttributes)
 	checkHTTP200(t, tmp.UIURL()+"/")
+	stopWorker := startWorker(t, c)
 	startWaitingWorkflow(t, c, "devstack-restart")
+	stopWorker()
 	c.Close()
 	tmp.Stop()
 	tmp.Stop() // safe twice
@@ -323,19 +342,13 @@ func TestTemporalRestartKeepsState(t *testing.T) {
 	if st := desc.GetWorkflowExecutionInfo().GetStatus(); st != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
 		t.Fatalf("status after restart = %v, want running", st)
 	}
+	startWorker(t, c2)
 	finishWorkflow(t, c2, "devstack-restart")
 }
 
-// finishWorkflow signals the waiting workflow and checks it completes on a
-// new worker, proving it survived the restart as a live execution.
+// finishWorkflow signals the waiting workflow and checks that it completes.
 func finishWorkflow(t *testing.T, c client.Client, id string) {
 	t.Helper()
-	w := worker.New(c, "devstack-test", worker.Options{})
-	w.RegisterWorkflow(waitForSignal)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer w.Stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := c.SignalWorkflow(ctx, id, "", "finish", "bye"); err != nil {
@@ -352,6 +365,7 @@ func TestTemporalInMemory(t *testing.T) {
 	tmp := startTestTemporal(t, TemporalOptions{UIPort: -1, SearchAttributes: testSearchAttributes})
 	c := dialTemporal(t, tmp)
 	checkNamespace(t, c, 30*24*time.Hour, testSearchAttributes)
+	startWorker(t, c)
 	startWaitingWorkflow(t, c, "devstack-memory")
 	finishWorkflow(t, c, "devstack-memory")
 }
@@ -387,5 +401,81 @@ func TestTemporalTooManySearchAttributes(t *testing.T) {
 		}})
 	if err == nil || !strings.Contains(err.Error(), "only 3 slots") {
 		t.Fatalf("err = %v, want a slots error", err)
+	}
+}
+
+// TestStackSurvivesKilledProcess runs the stack in a child process (this
+// test binary again), kills it with SIGKILL like a crashed `onboard dev`,
+// and starts the stack again on the same directory: Postgres must have been
+// shut down with its parent and keep its data, and Temporal must keep the
+// running workflow.
+func TestStackSurvivesKilledProcess(t *testing.T) {
+	if os.Getenv("DEVSTACK_CHILD_DIR") != "" {
+		runChildStack(t, os.Getenv("DEVSTACK_CHILD_DIR"))
+		return
+	}
+	requirePostgres(t)
+	t.Parallel()
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestStackSurvivesKilledProcess$", "-test.v")
+	cmd.Env = append(os.Environ(), "DEVSTACK_CHILD_DIR="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if !waitForLine(out, "CHILD READY", 2*time.Minute) {
+		_ = cmd.Process.Kill()
+		t.Fatal("the child stack did not get ready")
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+
+	p := startTestPostgres(t, filepath.Join(dir, "pg"), 0)
+	if n := pgCount(t, p.URL(), "SELECT count(*) FROM kept"); n != 1 {
+		t.Errorf("rows after the kill = %d, want 1", n)
+	}
+	tmp := startTestTemporal(t, TemporalOptions{DBFile: filepath.Join(dir, "temporal.db"), UIPort: -1})
+	c := dialTemporal(t, tmp)
+	startWorker(t, c)
+	finishWorkflow(t, c, "devstack-killed")
+}
+
+// runChildStack is the child side of TestStackSurvivesKilledProcess.
+func runChildStack(t *testing.T, dir string) {
+	p := startTestPostgres(t, filepath.Join(dir, "pg"), 0)
+	pgExec(t, p.URL(), "CREATE TABLE kept (id int)")
+	pgExec(t, p.URL(), "INSERT INTO kept VALUES (1)")
+	tmp := startTestTemporal(t, TemporalOptions{DBFile: filepath.Join(dir, "temporal.db"), UIPort: -1,
+		SearchAttributes: testSearchAttributes})
+	c := dialTemporal(t, tmp)
+	startWorker(t, c)
+	startWaitingWorkflow(t, c, "devstack-killed")
+	fmt.Println("CHILD READY")
+	time.Sleep(5 * time.Minute) // killed by the parent
+}
+
+// waitForLine reads r until a line equal to want appears or d passes.
+func waitForLine(r io.Reader, want string, d time.Duration) bool {
+	found := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			if strings.TrimSpace(sc.Text()) == want {
+				found <- true
+				_, _ = io.Copy(io.Discard, r)
+				return
+			}
+		}
+		found <- false
+	}()
+	select {
+	case ok := <-found:
+		return ok
+	case <-time.After(d):
+		return false
 	}
 }

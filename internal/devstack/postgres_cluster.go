@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -43,14 +44,32 @@ func ensureCluster(ctx context.Context, bins pgBins, runAs *pgRunAs, o PostgresO
 	return runInitDB(ctx, bins, runAs, o.DataDir)
 }
 
-// runInitDB runs initdb on the (empty) dataDir.
+// runInitDB runs initdb on the (empty) dataDir with the C.UTF-8 locale
+// (byte-order collation, Unicode-aware upper/lower), or plain C where that
+// locale does not exist (macOS).
 func runInitDB(ctx context.Context, bins pgBins, runAs *pgRunAs, dataDir string) error {
+	var err error
+	for _, locale := range []string{"C.UTF-8", "C"} {
+		var out string
+		out, err = initDBWithLocale(ctx, bins, runAs, dataDir, locale)
+		if err == nil {
+			return nil
+		}
+		err = fmt.Errorf("start postgres: initdb %s failed: %w\n%s", dataDir, err, out)
+		if !strings.Contains(out, "locale") {
+			break
+		}
+	}
+	return err
+}
+
+func initDBWithLocale(ctx context.Context, bins pgBins, runAs *pgRunAs, dataDir, locale string) (string, error) {
 	args := []string{
 		"-D", dataDir,
 		"-U", pgUser,
 		"--auth=trust",
 		"--encoding=UTF8",
-		"--locale=C",
+		"--locale=" + locale,
 	}
 	if isTempPath(dataDir) {
 		args = append(args, "--no-sync")
@@ -61,10 +80,8 @@ func runInitDB(ctx context.Context, bins pgBins, runAs *pgRunAs, dataDir string)
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("start postgres: initdb %s failed: %w\n%s", dataDir, err, strings.TrimSpace(out.String()))
-	}
-	return nil
+	err := cmd.Run()
+	return strings.TrimSpace(out.String()), err
 }
 
 // isTempPath reports whether path lies under os.TempDir(); such clusters
@@ -94,6 +111,10 @@ func checkNoLiveServer(dataDir string) error {
 	}
 	first, _, _ := strings.Cut(string(data), "\n")
 	pid, _ := strconv.Atoi(strings.TrimSpace(first))
+	// A server whose parent just died may still be shutting down.
+	for deadline := time.Now().Add(10 * time.Second); processLooksLikePostgres(pid) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+	}
 	if processLooksLikePostgres(pid) {
 		return fmt.Errorf("start postgres: a PostgreSQL server (pid %d) is already running on %s, "+
 			"probably left by an earlier run; stop it (kill -INT %d) and start again", pid, dataDir, pid)
@@ -147,17 +168,26 @@ func (p *Postgres) launch(bins pgBins, runAs *pgRunAs) error {
 	cmd.Stdout, cmd.Stderr = f, f
 	cmd.SysProcAttr = sysProcAttr(runAs)
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C")
-	if err := cmd.Start(); err != nil {
+	p.cmd, p.logFile = cmd, f
+	started := make(chan error, 1)
+	go p.run(started)
+	if err := <-started; err != nil {
 		_ = f.Close()
 		return fmt.Errorf("start postgres: %w", err)
 	}
-	p.cmd, p.logFile = cmd, f
-	go p.watch()
 	return nil
 }
 
-// watch waits for the server process and reports an unexpected exit.
-func (p *Postgres) watch() {
+// run starts the server process and waits for it on one locked OS thread:
+// Linux sends the parent-death signal when the thread that started a child
+// exits, so that thread must live as long as the server.
+func (p *Postgres) run(started chan<- error) {
+	runtime.LockOSThread() // never unlocked: the thread ends with the server
+	if err := p.cmd.Start(); err != nil {
+		started <- err
+		return
+	}
+	started <- nil
 	p.waitErr = p.cmd.Wait()
 	close(p.exited)
 	select {

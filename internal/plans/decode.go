@@ -10,6 +10,13 @@ import (
 )
 
 // parser collects the errors of one file while its YAML tree is read.
+//
+// The tree is read node by node instead of being decoded into tagged structs with
+// yaml.v3's Decoder.KnownFields: that decoder drops a list item it cannot decode
+// (so items no longer line up with their nodes), skips a whole mapping that has a
+// repeated key, and words its errors in Go type names. Reading the nodes gives
+// every error its exact line and the key of the item it is in, and a field the
+// reader never asks for is reported as unknown, which is what KnownFields does.
 type parser struct {
 	file string
 	errs []*Error

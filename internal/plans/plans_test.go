@@ -525,3 +525,28 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParse checks that no input makes Parse panic and that a successful parse
+// always yields a plan that passes its own key and dependency rules.
+func FuzzParse(f *testing.F) {
+	for _, c := range badCases {
+		f.Add([]byte(c.src))
+	}
+	f.Add([]byte(valid("p")))
+	f.Add([]byte("---\n"))
+	f.Add([]byte("phases: &p [{key: x, name: X, tasks: *p}]\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		tpl, err := Parse("f.yaml", src)
+		if err != nil {
+			for _, e := range Errors(err) {
+				if e.File != "f.yaml" || e.Message == "" {
+					t.Fatalf("bad error %#v", e)
+				}
+			}
+			return
+		}
+		if !keyPattern.MatchString(tpl.Plan.Key) || tpl.Plan.TaskCount() == 0 {
+			t.Fatalf("accepted plan %+v", tpl.Plan)
+		}
+	})
+}

@@ -33,10 +33,9 @@ type planReader struct {
 	refs    []taskRef      // every keyed task in file order, for the dependency checks
 }
 
-// taskRef is a task's key and dependencies with their nodes.
+// taskRef is a task's key and its dependencies with their nodes.
 type taskRef struct {
 	key  string
-	line int
 	deps []item
 }
 
@@ -104,7 +103,7 @@ func (r *planReader) task(n *yaml.Node) (onboarding.Task, bool) {
 		t.DependsOn = append(t.DependsOn, dep.value)
 	}
 	if first {
-		r.refs = append(r.refs, taskRef{key: t.Key, line: d.node.Line, deps: deps})
+		r.refs = append(r.refs, taskRef{key: t.Key, deps: deps})
 	}
 	readSchedule(d, &t)
 	t.Fields = r.fields(d, typ, typeOK)

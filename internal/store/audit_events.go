@@ -14,6 +14,7 @@ type AuditEvent struct {
 	ID           int64     `db:"id" json:"id"`
 	WorkspaceID  string    `db:"workspace_id" json:"workspace_id"`
 	OnboardingID *string   `db:"onboarding_id" json:"onboarding_id"`
+	StateVersion *int64    `db:"state_version" json:"state_version"`
 	Actor        string    `db:"actor" json:"actor"`
 	Action       string    `db:"action" json:"action"`
 	Subject      string    `db:"subject" json:"subject"`
@@ -30,7 +31,7 @@ func (s *Store) RecordAuditEvent(ctx context.Context, e AuditEvent) error {
 // AuditEvents lists an onboarding's events, oldest first.
 func (s *Store) AuditEvents(ctx context.Context, workspaceID, onboardingID string) ([]AuditEvent, error) {
 	var list []AuditEvent
-	err := s.db.SelectContext(ctx, &list, `SELECT id, workspace_id, onboarding_id, actor, action, subject, request_id,
+	err := s.db.SelectContext(ctx, &list, `SELECT id, workspace_id, onboarding_id, state_version, actor, action, subject, request_id,
 		detail, created_at FROM audit_events WHERE workspace_id = $1 AND onboarding_id = $2 ORDER BY id`, workspaceID, onboardingID)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit events: %w", notFound(err))
@@ -38,7 +39,8 @@ func (s *Store) AuditEvents(ctx context.Context, workspaceID, onboardingID strin
 	return list, nil
 }
 
-// insertAuditEvent writes e (nothing when nil); a repeated request ID is ignored.
+// insertAuditEvent writes e (nothing when nil). An event for a state version replaces an
+// earlier one for the same version, so each version has exactly one event.
 func insertAuditEvent(ctx context.Context, tx *sqlx.Tx, e *AuditEvent) error {
 	if e == nil {
 		return nil
@@ -47,9 +49,13 @@ func insertAuditEvent(ctx context.Context, tx *sqlx.Tx, e *AuditEvent) error {
 	if len(detail) == 0 || !json.Valid(detail) {
 		detail = []byte("{}")
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (workspace_id, onboarding_id, actor, action, subject, request_id, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-		e.WorkspaceID, e.OnboardingID, e.Actor, e.Action, e.Subject, e.RequestID, detail)
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events
+			(workspace_id, onboarding_id, state_version, actor, action, subject, request_id, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (onboarding_id, state_version) WHERE state_version IS NOT NULL DO UPDATE SET
+			actor = EXCLUDED.actor, action = EXCLUDED.action, subject = EXCLUDED.subject,
+			request_id = EXCLUDED.request_id, detail = EXCLUDED.detail, created_at = now()`,
+		e.WorkspaceID, e.OnboardingID, e.StateVersion, e.Actor, e.Action, e.Subject, e.RequestID, detail)
 	if err != nil {
 		return fmt.Errorf("store: audit event: %w", err)
 	}

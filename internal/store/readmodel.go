@@ -105,29 +105,34 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-// SaveSnapshot writes a newer state of an onboarding's read model and, when event is
-// not nil, its audit event, in one transaction. An older or equal version changes
-// nothing (it returns false), so a delayed write never overwrites a newer one.
+// SaveSnapshot writes an onboarding's read model at a state version and, when event is
+// not nil, the audit event of the action that produced that version, in one transaction.
+// An older version changes nothing in the read model (it returns false), so a delayed
+// write never overwrites a newer one. The same version is written again: Temporal may
+// re-run a workflow task whose first run was discarded, and the later run is the true one.
+// The event is recorded even for an older version, once per (onboarding, version).
 func (s *Store) SaveSnapshot(ctx context.Context, snap Snapshot, event *AuditEvent) (bool, error) {
 	applied := false
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE onboardings SET status = $3, health = $4, progress = $5, customer_progress = $6,
 				tasks_done = $7, tasks_total = $8, went_live_at = $9, state_version = $2, updated_at = now()
-			WHERE id = $1 AND state_version < $2`,
+			WHERE id = $1 AND state_version <= $2`,
 			snap.OnboardingID, snap.Version, snap.Status, snap.Health, snap.Progress, snap.CustomerProgress,
 			snap.TasksDone, snap.TasksTotal, timePtr(snap.WentLiveAt))
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		applied = true
-		if err := updatePhases(ctx, tx, snap); err != nil {
-			return err
-		}
-		if err := updateTasks(ctx, tx, snap); err != nil {
+		if n, _ := res.RowsAffected(); n > 0 {
+			applied = true
+			if err := updatePhases(ctx, tx, snap); err != nil {
+				return err
+			}
+			if err := updateTasks(ctx, tx, snap); err != nil {
+				return err
+			}
+		} else if exists, err := onboardingExists(ctx, tx, snap.OnboardingID); err != nil || !exists {
+			// A removed onboarding has nowhere to record the event; retrying cannot help.
 			return err
 		}
 		return insertAuditEvent(ctx, tx, event)
@@ -136,6 +141,12 @@ func (s *Store) SaveSnapshot(ctx context.Context, snap Snapshot, event *AuditEve
 		return false, fmt.Errorf("store: save snapshot: %w", err)
 	}
 	return applied, nil
+}
+
+func onboardingExists(ctx context.Context, tx *sqlx.Tx, id string) (bool, error) {
+	var exists bool
+	err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM onboardings WHERE id = $1)`, id)
+	return exists, err
 }
 
 func insertPhases(ctx context.Context, tx *sqlx.Tx, snap Snapshot) error {

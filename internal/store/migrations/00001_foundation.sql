@@ -147,11 +147,14 @@ CREATE TABLE magic_links (
     used_at      timestamptz
 );
 
--- Audit log: who did what; a task action is recorded once per request ID.
+-- Audit log: who did what. A task action is the change that produced one state version
+-- of its onboarding, so it is keyed by (onboarding_id, state_version): a workflow task that
+-- Temporal retries may re-run the write, and the last write of a version is the true one.
 CREATE TABLE audit_events (
     id            bigserial PRIMARY KEY,
     workspace_id  uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
     onboarding_id uuid REFERENCES onboardings (id) ON DELETE CASCADE,
+    state_version bigint,
     actor         text NOT NULL,
     action        text NOT NULL,
     subject       text NOT NULL DEFAULT '',
@@ -159,7 +162,8 @@ CREATE TABLE audit_events (
     detail        jsonb NOT NULL DEFAULT '{}',
     created_at    timestamptz NOT NULL DEFAULT now()
 );
-CREATE UNIQUE INDEX audit_events_request ON audit_events (onboarding_id, request_id) WHERE request_id IS NOT NULL;
+CREATE UNIQUE INDEX audit_events_version ON audit_events (onboarding_id, state_version) WHERE state_version IS NOT NULL;
+CREATE INDEX audit_events_request ON audit_events (onboarding_id, request_id);
 CREATE INDEX audit_events_workspace ON audit_events (workspace_id, created_at DESC);
 
 -- +goose Down

@@ -1,0 +1,267 @@
+package workflows_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	enums "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/onboard-oss/onboard/activities"
+	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/store"
+	"github.com/onboard-oss/onboard/internal/testenv"
+	"github.com/onboard-oss/onboard/worker"
+	"github.com/onboard-oss/onboard/workflows"
+)
+
+// Replay tests keep running workflows safe from code changes: every history under
+// testdata/ was recorded from an earlier version of the workflow, and the current code
+// must replay it without a non-determinism error. Record the current version's history
+// (workflow time and IDs differ per run; replay does not care) with
+//
+//	UPDATE_REPLAY_HISTORIES=1 go test ./workflows/ -run TestRecordOnboardingHistory
+//
+// After a change that needs workflow.GetVersion, keep the old files and record the new
+// version under a new name (onboarding_v2.json, ...).
+const recordedHistory = "testdata/onboarding_v1.json"
+
+func TestReplayCommittedHistories(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no histories in testdata/: record one with UPDATE_REPLAY_HISTORIES=1")
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			r := sdkworker.NewWorkflowReplayer()
+			r.RegisterWorkflow(workflows.Onboarding)
+			if err := r.ReplayWorkflowHistoryFromJSONFile(log.NewStructuredLogger(testenv.Logger()), file); err != nil {
+				t.Fatalf("replaying %s: %v", file, err)
+			}
+		})
+	}
+}
+
+// TestRecordOnboardingHistory runs an onboarding from start to completion on a real
+// Temporal server, with a real worker writing the read model to a real Postgres, checks
+// the outcome, and replays the history it produced. With UPDATE_REPLAY_HISTORIES=1 it
+// writes that history to testdata/ for TestReplayCommittedHistories.
+func TestRecordOnboardingHistory(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	r := newRealRun(t, ctx)
+
+	r.reject(ctx, act("rej-1", "configure", onboarding.ActionComplete), "dependencies_pending")
+	r.apply(ctx, "u-1", act("r-1", "intake", onboarding.ActionStart), true)
+	block := act("r-2", "intake", onboarding.ActionBlock)
+	block.Reason = "waiting for the customer's IT team"
+	r.apply(ctx, "u-2", block, true)
+	r.apply(ctx, "u-3", act("r-3", "intake", onboarding.ActionUnblock), true)
+	r.apply(ctx, "u-4", act("r-4", "intake", onboarding.ActionComplete), true)
+	r.apply(ctx, "u-4-again", act("r-4", "intake", onboarding.ActionComplete), false) // a double click
+	r.signal(ctx, act("r-5", "welcome", onboarding.ActionSkip))
+	r.apply(ctx, "u-6", act("r-6", "configure", onboarding.ActionStart), true)
+	r.apply(ctx, "u-7", act("r-7", "configure", onboarding.ActionComplete), true)
+
+	var res workflows.OnboardingResult
+	if err := r.run.Get(ctx, &res); err != nil {
+		t.Fatalf("workflow: %v", err)
+	}
+	if res.Status != onboarding.StatusCompleted || res.Version != 7 {
+		t.Errorf("result %+v, want completed at version 7", res)
+	}
+	o, err := r.store.Onboarding(ctx, r.state.WorkspaceID, r.state.OnboardingID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.StateVersion != res.Version || o.Status != string(onboarding.StatusCompleted) || o.Progress != 100 {
+		t.Errorf("read model: version %d status %s progress %d, want %d completed 100",
+			o.StateVersion, o.Status, o.Progress, res.Version)
+	}
+
+	hist := r.history(ctx)
+	replayer := sdkworker.NewWorkflowReplayer()
+	replayer.RegisterWorkflow(workflows.Onboarding)
+	if err := replayer.ReplayWorkflowHistory(log.NewStructuredLogger(testenv.Logger()), hist); err != nil {
+		t.Fatalf("replaying the fresh history: %v", err)
+	}
+	if os.Getenv("UPDATE_REPLAY_HISTORIES") == "1" {
+		writeHistory(t, recordedHistory, hist)
+	}
+}
+
+// realRun is one onboarding workflow on the test Temporal server.
+type realRun struct {
+	t      *testing.T
+	client client.Client
+	store  *store.Store
+	state  onboarding.State
+	run    client.WorkflowRun
+}
+
+func newRealRun(t *testing.T, ctx context.Context) *realRun {
+	t.Helper()
+	st := testenv.Store(t)
+	c, err := client.Dial(client.Options{HostPort: testenv.TemporalAddress(t), Logger: log.NewStructuredLogger(testenv.Logger())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	taskQueue := "test-" + uuid.NewString()
+	w := worker.New(c, taskQueue, &activities.Activities{Store: st})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+
+	r := &realRun{t: t, client: c, store: st, state: createOnboarding(t, ctx, st)}
+	r.run, err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.WorkflowID(r.state.OnboardingID), TaskQueue: taskQueue,
+		TypedSearchAttributes: workflows.StartSearchAttributes(&r.state),
+	}, workflows.Onboarding, workflows.OnboardingInput{State: r.state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// createOnboarding stores a workspace, account, plan and onboarding with its initial
+// read model, as the engine does before starting the workflow.
+func createOnboarding(t *testing.T, ctx context.Context, st *store.Store) onboarding.State {
+	t.Helper()
+	ws, err := st.CreateWorkspace(ctx, store.Workspace{Slug: "replay-" + uuid.NewString()[:8], Name: "Replay"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := st.CreateAccount(ctx, store.Account{WorkspaceID: ws.ID, Name: "Acme", Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := testPlan()
+	planID, err := st.EnsurePlanTemplate(ctx, plan.Key, plan.Version, plan.Name, "test", "test", plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	s := onboarding.New(onboarding.NewInput{
+		OnboardingID: uuid.NewString(), WorkspaceID: ws.ID, AccountID: acct.ID, AccountName: acct.Name,
+		CSMEmail: "csm@example.com", Plan: plan, StartDate: now, Now: now,
+	})
+	target := s.TargetGoLive
+	o := store.Onboarding{ID: s.OnboardingID, WorkspaceID: ws.ID, AccountID: acct.ID, PlanTemplateID: planID,
+		PlanKey: plan.Key, PlanVersion: plan.Version, WorkflowID: workflows.WorkflowID(s.OnboardingID),
+		StartDate: now, TargetGoLive: &target}
+	if err := st.CreateOnboarding(ctx, o, store.NewSnapshot(&s)); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (r *realRun) update(ctx context.Context, updateID string, a onboarding.TaskAction) (workflows.TaskActionResult, error) {
+	var res workflows.TaskActionResult
+	h, err := r.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: r.run.GetID(), UpdateID: updateID, UpdateName: workflows.UpdateTaskAction,
+		Args: []any{a}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, &res)
+	}
+	return res, err
+}
+
+func (r *realRun) apply(ctx context.Context, updateID string, a onboarding.TaskAction, wantApplied bool) {
+	r.t.Helper()
+	res, err := r.update(ctx, updateID, a)
+	if err != nil {
+		r.t.Fatalf("%s %s: %v", a.Action, a.TaskKey, err)
+	}
+	if res.Applied != wantApplied {
+		r.t.Fatalf("%s %s: applied %v, want %v", a.Action, a.TaskKey, res.Applied, wantApplied)
+	}
+	// The update answers once the read model shows the change.
+	o, err := r.store.Onboarding(ctx, r.state.WorkspaceID, r.state.OnboardingID)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if o.StateVersion != res.Version {
+		r.t.Errorf("%s %s: read model at version %d when the update answered version %d", a.Action, a.TaskKey, o.StateVersion, res.Version)
+	}
+}
+
+func (r *realRun) reject(ctx context.Context, a onboarding.TaskAction, code string) {
+	r.t.Helper()
+	_, err := r.update(ctx, a.RequestID, a)
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != code {
+		r.t.Fatalf("%s %s: error %v, want rejection %q", a.Action, a.TaskKey, err, code)
+	}
+}
+
+// signal sends an action the fallback way and waits until the workflow has applied it.
+func (r *realRun) signal(ctx context.Context, a onboarding.TaskAction) {
+	r.t.Helper()
+	if err := r.client.SignalWorkflow(ctx, r.run.GetID(), "", workflows.SignalTaskAction, a); err != nil {
+		r.t.Fatal(err)
+	}
+	for {
+		v, err := r.client.QueryWorkflow(ctx, r.run.GetID(), "", workflows.QueryState)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		var st onboarding.State
+		if err := v.Get(&st); err != nil {
+			r.t.Fatal(err)
+		}
+		if st.Seen(a.RequestID) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			r.t.Fatalf("signalled %s %s never applied", a.Action, a.TaskKey)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func (r *realRun) history(ctx context.Context) *historypb.History {
+	r.t.Helper()
+	hist := &historypb.History{}
+	it := r.client.GetWorkflowHistory(ctx, r.run.GetID(), r.run.GetRunID(), false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		hist.Events = append(hist.Events, e)
+	}
+	return hist
+}
+
+// writeHistory writes a history as `temporal workflow show --output json` does.
+func writeHistory(t *testing.T, path string, hist *historypb.History) {
+	t.Helper()
+	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s (%d events, %d bytes)", path, len(hist.Events), len(b)+1)
+}
