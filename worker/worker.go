@@ -18,8 +18,12 @@ import (
 )
 
 // New returns a worker on taskQueue with every workflow and activity registered.
+//
+// Every task action is a workflow task, so workflow-task polling is what limits a burst
+// of actions: more pollers than the SDK's default of two keep tasks from queueing on
+// the server while others run their read-model write.
 func New(c client.Client, taskQueue string, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
+	w := sdkworker.New(c, taskQueue, sdkworker.Options{MaxConcurrentWorkflowTaskPollers: 8})
 	Register(w, acts)
 	return w
 }

@@ -36,23 +36,54 @@ func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error)
 
 // sleep waits for the next wake-up, a state change by an update, a signal, or a
 // continue-as-new suggestion, whichever comes first.
+//
+// The wake-up timer outlives a message that does not bring the next wake-up forward
+// (most actions push it later): firing early is harmless, the loop just recomputes,
+// while cancelling and restarting a timer on every action would double the history
+// and the server's timer writes per action.
 func (w *onboardingWorkflow) sleep(ctx workflow.Context) error {
 	seen := w.state.Version
-	wake := func() bool {
-		return w.state.Version != seen || w.signals.Len() > 0 || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
-	}
 	next, why := w.state.NextWakeUp(workflow.Now(ctx))
-	if next.IsZero() {
-		return workflow.Await(ctx, wake)
+	switch {
+	case next.IsZero():
+		w.timer.stop()
+	case !w.timer.pending() || next.Before(w.timer.at):
+		w.timer.stop()
+		w.timer.start(ctx, next, why)
 	}
-	// An own timer, cancelled when a message wakes the loop first: AwaitWithOptions
-	// leaves its timer pending (the SDK's cancel-on-condition flag is off by default),
-	// so every action would leave a stale timer behind to fire later.
+	err := workflow.Await(ctx, func() bool {
+		return w.timer.fired() || w.state.Version != seen || w.signals.Len() > 0 ||
+			workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+	})
+	if w.timer.fired() {
+		w.timer = wakeTimer{}
+	}
+	return err
+}
+
+// wakeTimer is the scheduler loop's one pending timer.
+type wakeTimer struct {
+	at     time.Time
+	future workflow.Future
+	cancel workflow.CancelFunc
+}
+
+func (t *wakeTimer) start(ctx workflow.Context, at time.Time, summary string) {
 	timerCtx, cancel := workflow.WithCancel(ctx)
-	defer cancel()
-	timer := workflow.NewTimerWithOptions(timerCtx, max(next.Sub(workflow.Now(ctx)), time.Second),
-		workflow.TimerOptions{Summary: why})
-	return workflow.Await(ctx, func() bool { return timer.IsReady() || wake() })
+	d := max(at.Sub(workflow.Now(ctx)), time.Second)
+	*t = wakeTimer{at: at, cancel: cancel,
+		future: workflow.NewTimerWithOptions(timerCtx, d, workflow.TimerOptions{Summary: summary})}
+}
+
+func (t *wakeTimer) pending() bool { return t.future != nil && !t.future.IsReady() }
+
+func (t *wakeTimer) fired() bool { return t.future != nil && t.future.IsReady() }
+
+func (t *wakeTimer) stop() {
+	if t.pending() {
+		t.cancel()
+	}
+	*t = wakeTimer{}
 }
 
 // drainSignals applies task actions that arrived as signals (the API's fallback when

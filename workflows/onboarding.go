@@ -53,6 +53,7 @@ type onboardingWorkflow struct {
 	saved   int64
 	mu      workflow.Mutex
 	signals workflow.ReceiveChannel
+	timer   wakeTimer
 }
 
 func (w *onboardingWorkflow) register(ctx workflow.Context) error {

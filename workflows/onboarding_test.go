@@ -605,20 +605,27 @@ func TestResumesCarriedOverState(t *testing.T) {
 	}
 }
 
-func TestMessageCancelsTheSleepTimer(t *testing.T) {
+func TestSleepTimerIsKeptUnlessTheWakeUpMovesEarlier(t *testing.T) {
 	h := newHarness(t)
 	var started, canceled []string
 	h.env.SetOnTimerScheduledListener(func(id string, _ time.Duration) { started = append(started, id) })
 	h.env.SetOnTimerCanceledListener(func(id string) { canceled = append(canceled, id) })
-	h.update(time.Hour, act("r1", "intake", onboarding.ActionComplete))
-	h.signal(2*time.Hour, act("r2", "welcome", onboarding.ActionSkip))
-	h.cancel(3 * time.Hour)
+	// Completing welcome and intake pushes the next wake-up later: the pending timer
+	// (intake falls due on Wednesday night) stays, to fire early and be recomputed.
+	h.update(time.Hour, act("r1", "welcome", onboarding.ActionComplete))
+	h.update(2*time.Hour, act("r2", "intake", onboarding.ActionComplete))
+	h.env.RegisterDelayedCallback(func() {
+		if len(started) != 1 || len(canceled) != 0 {
+			t.Errorf("after actions that push the wake-up later: timers started %v, cancelled %v; want one started, none cancelled", started, canceled)
+		}
+	}, 3*time.Hour)
+	// Thursday: the first timer has fired and a later one (customer idle) is pending.
+	// Reopening welcome, due Thursday night, brings the wake-up forward: replace it.
+	h.update(72*time.Hour, act("r3", "welcome", onboarding.ActionReopen))
+	h.cancel(80 * time.Hour)
 	h.run(newState(h.start))
 	h.requireCancelled()
-
-	// Each wake-up by a message replaces the pending timer: only the newest one may stay
-	// pending, or every action would leave a stale timer behind to fire later.
-	if pending := len(started) - len(canceled); len(started) < 3 || pending > 1 {
-		t.Errorf("timers started %v, cancelled %v: want every timer but the last cancelled", started, canceled)
+	if len(started) != 3 || len(canceled) != 1 {
+		t.Errorf("after a reopen: timers started %v, cancelled %v; want 3 started (first fired, second replaced)", started, canceled)
 	}
 }
