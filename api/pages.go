@@ -56,7 +56,8 @@ func formatDay(t any, tz string) string {
 	return v.Format("Mon 2 Jan 2006")
 }
 
-// parsePages parses every page of templates/portal and templates/staff.
+// parsePages parses every page of templates/portal and templates/staff, each with its
+// audience's layout and the shared parts.
 func parsePages() (*pages, error) {
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, audience := range []string{"portal", "staff"} {
@@ -68,7 +69,7 @@ func parsePages() (*pages, error) {
 			if path.Base(f) == "layout.html" {
 				continue
 			}
-			t, err := template.New("").Funcs(pageFuncs).ParseFS(templates.FS, audience+"/layout.html", f)
+			t, err := template.New("").Funcs(pageFuncs).ParseFS(templates.FS, "shared/*.html", audience+"/layout.html", f)
 			if err != nil {
 				return nil, fmt.Errorf("api: parse %s: %w", f, err)
 			}
