@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
@@ -19,6 +20,9 @@ type accountRequest struct {
 
 func (r accountRequest) validate() (store.Account, error) {
 	a := store.Account{Timezone: "UTC"}
+	if err := plainFields("name", r.Name, "external_id", r.ExternalID, "timezone", r.Timezone); err != nil {
+		return a, err
+	}
 	if r.Name == nil || strings.TrimSpace(*r.Name) == "" {
 		return a, badRequest("name: required")
 	}
@@ -84,6 +88,9 @@ type contactRequest struct {
 
 func (r contactRequest) validate() (store.Contact, error) {
 	var ct store.Contact
+	if err := plainFields("name", r.Name, "email", r.Email); err != nil {
+		return ct, err
+	}
 	if r.Name == nil || strings.TrimSpace(*r.Name) == "" {
 		return ct, badRequest("name: required")
 	}
@@ -124,6 +131,17 @@ func (s *Server) apiCreateContact(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, created)
+}
+
+// plainFields checks (name, *string) pairs: text a person typed, without control
+// characters (Postgres refuses NUL, and nothing should store a bell).
+func plainFields(pairs ...any) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if v, _ := pairs[i+1].(*string); v != nil && !onboarding.PlainText(*v) {
+			return badRequest("%s: must be plain text, without control characters", pairs[i])
+		}
+	}
+	return nil
 }
 
 // notFoundAs names what was not found.

@@ -28,6 +28,9 @@ type onboardingRequest struct {
 
 func (r onboardingRequest) validate(ws string) (engine.StartRequest, error) {
 	req := engine.StartRequest{WorkspaceID: ws}
+	if err := plainFields("account_id", r.AccountID, "plan", r.Plan, "start_date", r.StartDate, "target_go_live", r.TargetGoLive); err != nil {
+		return req, err
+	}
 	if r.AccountID == nil || *r.AccountID == "" {
 		return req, badRequest("account_id: required")
 	}

@@ -37,8 +37,13 @@ func (s *Server) apiTaskAction(c *gin.Context) {
 		_ = c.Error(notFoundAs(err, "onboarding"))
 		return
 	}
+	rid, err := requestID(c, c.Param("key"), action)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
 	a := onboarding.TaskAction{
-		RequestID: requestID(c, c.Param("key"), action), TaskKey: c.Param("key"), Action: action,
+		RequestID: rid, TaskKey: c.Param("key"), Action: action,
 		Reason: reason, Actor: c.GetString(ctxActor), ActorSide: onboarding.OwnerVendor,
 	}
 	out, err := s.engine.Act(c.Request.Context(), o, a)
@@ -82,13 +87,13 @@ func readReason(c *gin.Context) (string, error) {
 // requestID makes the action idempotent: the client's Idempotency-Key (scoped to the
 // task and action, so reusing a key for another action is not mistaken for a repeat),
 // or a fresh ID.
-func requestID(c *gin.Context, task string, action onboarding.Action) string {
+func requestID(c *gin.Context, task string, action onboarding.Action) (string, error) {
 	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if key == "" {
-		return uuid.NewString()
+	switch {
+	case key == "":
+		return uuid.NewString(), nil
+	case len(key) > 200 || !onboarding.PlainText(key):
+		return "", badRequest("Idempotency-Key header: at most 200 characters of plain text")
 	}
-	if len(key) > 200 {
-		key = key[:200]
-	}
-	return "idem:" + key + ":" + task + ":" + string(action)
+	return "idem:" + key + ":" + task + ":" + string(action), nil
 }

@@ -53,6 +53,9 @@ func TestBadBodiesNameTheField(t *testing.T) {
 		{acctPath, map[string]any{"name": "x"}, "email: required"},
 		{acctPath, map[string]any{"email": "x@y.example"}, "name: required"},
 		{acctPath, map[string]any{"name": "x", "email": "not-an-email"}, "email:"},
+		{acctPath, map[string]any{"name": "x\u0000y", "email": "x@y.example"}, "name: must be plain text"},
+		{"/api/v1/accounts", `{"name":"a\u0000b"}`, "name: must be plain text"},
+		{"/api/v1/accounts", map[string]any{"name": "a", "external_id": "crm\u0007"}, "external_id: must be plain text"},
 		{"/api/v1/onboardings", map[string]any{"plan": "standard-saas"}, "account_id: required"},
 		{"/api/v1/onboardings", map[string]any{"account_id": tn.account.ID}, "plan: required"},
 		{"/api/v1/onboardings", map[string]any{"account_id": tn.account.ID, "plan": "nope"}, `plan: unknown plan "nope"`},
@@ -144,11 +147,17 @@ func TestOnboardingLifecycle(t *testing.T) {
 	if r := h.call("POST", base+ready+"/block", tn.key, nil); r.status != 400 || !strings.Contains(r.errorMessage(), "reason") {
 		t.Fatalf("block without reason: %d %s", r.status, r.raw)
 	}
+	if r := h.call("POST", base+ready+"/block", tn.key, `{"reason":"nul\u0000byte"}`); r.status != 400 || !strings.Contains(r.errorMessage(), "plain text") {
+		t.Fatalf("reason with a NUL byte: %d %s", r.status, r.raw)
+	}
 	after := h.call("POST", base+ready+"/block", tn.key, map[string]any{"reason": "Waiting for the order form"}).expect(t, 200).body
 	if task(after, ready)["status"] != "blocked" || task(after, ready)["blocked_reason"] != "Waiting for the order form" {
 		t.Fatalf("block: %v", task(after, ready))
 	}
 	h.call("POST", base+ready+"/complete", tn.key, nil).expect(t, 409)
+	if r := h.call("POST", base+ready+"/unblock", tn.key, nil, "Idempotency-Key", strings.Repeat("k", 201)); r.status != 400 || !strings.Contains(r.errorMessage(), "Idempotency-Key") {
+		t.Fatalf("overlong Idempotency-Key: %d %s", r.status, r.raw)
+	}
 	h.call("POST", base+ready+"/unblock", tn.key, nil).expect(t, 200)
 	h.call("POST", base+ready+"/start", tn.key, nil).expect(t, 200)
 	done := h.call("POST", base+ready+"/complete", tn.key, nil).expect(t, 200).body

@@ -71,9 +71,9 @@ func classify(err error) *Error {
 func transitionStatus(te *onboarding.TransitionError) *Error {
 	status := http.StatusConflict
 	switch te.Code {
-	case "unknown_task":
+	case onboarding.CodeUnknownTask:
 		status = http.StatusNotFound
-	case "invalid_input":
+	case onboarding.CodeInvalidInput:
 		status = http.StatusBadRequest
 	}
 	return &Error{Status: status, Code: te.Code, Message: te.Message}
@@ -83,6 +83,11 @@ func transitionStatus(te *onboarding.TransitionError) *Error {
 // page elsewhere. Every 5xx is logged with its cause.
 func (s *Server) renderErrors(c *gin.Context) {
 	c.Next()
+	s.writeError(c)
+}
+
+// writeError answers with the last error recorded on c, unless a response was written.
+func (s *Server) writeError(c *gin.Context) {
 	if len(c.Errors) == 0 || c.Writer.Written() {
 		return
 	}

@@ -14,9 +14,9 @@ func (s *Server) recoverPanics(c *gin.Context) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("panic", "path", c.Request.URL.Path, "panic", p, "stack", string(debug.Stack()))
+			c.Abort() // no later handler runs, authenticated or not
 			_ = c.Error(fmt.Errorf("panic: %v", p))
-			s.renderErrors(c)
-			c.Abort()
+			s.writeError(c)
 		}
 	}()
 	c.Next()

@@ -7,6 +7,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +208,27 @@ func TestStaffSeesOnlyTheirWorkspace(t *testing.T) {
 		if status, _, _ := fetch(t, c, "GET", h.server.URL+"/staff/onboardings/"+id, nil); status != 404 {
 			t.Errorf("onboarding %s: %d, want 404", id, status)
 		}
+	}
+}
+
+func TestSignInIsRateLimitedWhateverForwardedForSays(t *testing.T) {
+	h := newHarness(t)
+	c := browserless(t)
+	_, page, _ := fetch(t, c, "GET", h.server.URL+"/staff/login", nil)
+	form := url.Values{"csrf_token": {csrfOf(t, page)}, "email": {"x@example.com"}, "password": {"guess"}}
+	limited := false
+	for i := 0; i < 30 && !limited; i++ {
+		req, _ := http.NewRequest("POST", h.server.URL+"/staff/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", "203.0.113."+strconv.Itoa(i))
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		limited = res.StatusCode == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Fatal("30 guesses with a new X-Forwarded-For each were never rate limited")
 	}
 }

@@ -19,6 +19,35 @@ type bucket struct {
 	last   time.Time
 }
 
+// maxBuckets bounds the memory a flood of addresses can take.
+const maxBuckets = 10000
+
+// evictIdle drops buckets that have refilled completely: forgetting them loses nothing.
+// Under a flood where none has, it drops the oldest half rather than everyone's.
+func (l *rateLimiter) evictIdle(now time.Time) {
+	full := time.Duration(l.burst / l.rate * float64(time.Minute))
+	for k, b := range l.buckets {
+		if now.Sub(b.last) >= full {
+			delete(l.buckets, k)
+		}
+	}
+	if len(l.buckets) < maxBuckets {
+		return
+	}
+	cutoff := now
+	for _, b := range l.buckets {
+		if b.last.Before(cutoff) {
+			cutoff = b.last
+		}
+	}
+	mid := cutoff.Add(now.Sub(cutoff) / 2)
+	for k, b := range l.buckets {
+		if b.last.Before(mid) {
+			delete(l.buckets, k)
+		}
+	}
+}
+
 func newRateLimiter(perMinute, burst int) *rateLimiter {
 	return &rateLimiter{rate: float64(perMinute), burst: float64(burst), buckets: map[string]*bucket{}}
 }
@@ -29,8 +58,8 @@ func (l *rateLimiter) allow(key string) bool {
 	now := time.Now()
 	b, ok := l.buckets[key]
 	if !ok {
-		if len(l.buckets) > 10000 {
-			l.buckets = map[string]*bucket{} // bound memory under a flood of addresses
+		if len(l.buckets) >= maxBuckets {
+			l.evictIdle(now)
 		}
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[key] = b

@@ -39,6 +39,8 @@ func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// Only configured proxies may set the client address (rate limits key on it).
+	_ = r.SetTrustedProxies(s.cfg.TrustedProxies) // validated by config.Load
 	s.routes(r)
 	return r
 }

@@ -23,10 +23,11 @@ func (s *Server) staffLoginPage(c *gin.Context) {
 func (s *Server) staffLogin(c *gin.Context) {
 	email := strings.TrimSpace(c.PostForm("email"))
 	u, err := s.store.StaffUserByEmail(c.Request.Context(), email)
-	if err == nil {
-		err = auth.CheckPassword(u.PasswordHash, c.PostForm("password"))
-	} else {
-		_ = auth.CheckPassword("", "") // same path for unknown emails
+	if err != nil {
+		u = store.StaffUser{} // unknown email: still spend a bcrypt comparison, so timing says nothing
+	}
+	if pwErr := auth.CheckPassword(u.PasswordHash, c.PostForm("password")); err == nil {
+		err = pwErr
 	}
 	if err != nil {
 		s.pages.render(c, http.StatusUnauthorized, "staff/login", view{Title: "Staff sign in", CSRF: s.formCSRF(c),

@@ -14,6 +14,7 @@ func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error)
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchAttributes(&w.state)...); err != nil {
 		workflow.GetLogger(ctx).Warn("upsert search attributes failed", "error", err)
 	}
+	w.refreshHealth(ctx) // an onboarding started with a past start date may be late already
 	for !w.state.Terminal() {
 		w.drainSignals(ctx)
 		if w.state.Terminal() {
@@ -113,11 +114,17 @@ func (w *onboardingWorkflow) refreshHealth(ctx workflow.Context) {
 }
 
 // continueAsNew carries the whole state into a fresh run once every handler is done
-// and every queued signal is applied, so nothing in flight is lost.
+// and every queued signal is applied, so nothing in flight is lost: applying a signal
+// writes the read model, during which new updates may arrive, so repeat until quiet.
 func (w *onboardingWorkflow) continueAsNew(ctx workflow.Context) (OnboardingResult, error) {
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return OnboardingResult{}, err
+	for {
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+			return OnboardingResult{}, err
+		}
+		if w.signals.Len() == 0 {
+			break
+		}
+		w.drainSignals(ctx)
 	}
-	w.drainSignals(ctx)
 	return OnboardingResult{}, workflow.NewContinueAsNewError(ctx, Onboarding, OnboardingInput{State: w.state})
 }

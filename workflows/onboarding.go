@@ -97,16 +97,18 @@ func (w *onboardingWorkflow) apply(ctx workflow.Context, a onboarding.TaskAction
 }
 
 // persist upserts the search attributes and writes the read model through a local
+// activity. The input is taken now, at the version this change produced, and copied:
+// a later change must neither relabel this write nor share its slices with the running
 // activity. The mutex keeps writes from handlers and the main loop in order.
 func (w *onboardingWorkflow) persist(ctx workflow.Context, a *onboarding.TaskAction, at time.Time) error {
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchAttributes(&w.state)...); err != nil {
 		workflow.GetLogger(ctx).Warn("upsert search attributes failed", "error", err)
 	}
+	in := activities.SaveReadModelInput{State: w.state.Clone(), Action: a, At: at}
 	if err := w.mu.Lock(ctx); err != nil {
 		return err
 	}
 	defer w.mu.Unlock()
-	in := activities.SaveReadModelInput{State: w.state, Action: a, At: at}
 	err := workflow.ExecuteLocalActivity(withReadModelOptions(ctx), readModel.SaveReadModel, in).Get(ctx, nil)
 	if err != nil {
 		return err

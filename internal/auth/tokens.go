@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -60,10 +61,22 @@ func HashPassword(password string) (string, error) {
 	return string(b), err
 }
 
-// CheckPassword reports whether password matches hash; an empty hash never matches.
+// CheckPassword reports whether password matches hash. An empty hash (an unknown user,
+// or one without a password) never matches but costs the same bcrypt comparison, so
+// the time taken does not tell whether an account exists.
 func CheckPassword(hash, password string) error {
-	if hash == "" || bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+	if hash == "" {
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return ErrBadPassword
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
 		return ErrBadPassword
 	}
 	return nil
 }
+
+// dummyHash is a bcrypt hash of a random password, made once, at the default cost.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte(NewToken()), bcrypt.DefaultCost)
+	return h
+})

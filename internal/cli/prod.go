@@ -2,9 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/onboard-oss/onboard/activities"
+	"github.com/onboard-oss/onboard/worker"
 
 	"github.com/onboard-oss/onboard/internal/config"
 	"github.com/onboard-oss/onboard/internal/metrics"
@@ -62,27 +69,51 @@ func runAPI(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	return srv.serve(ctx)
 }
 
-// runWorker runs the workflows and activities until stopped.
+// runWorker runs the workflows and activities until stopped, serving /metrics and
+// /healthz on ONBOARD_WORKER_METRICS_ADDR. A worker that dies of a fatal error ends the
+// process with that error rather than idling.
 func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string, _ io.Writer) error {
 	if err := cfg.RequireExternal(true, true); err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", cfg.WorkerMetricsAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (set ONBOARD_WORKER_METRICS_ADDR to a free address)", cfg.WorkerMetricsAddr, err)
+	}
+	defer ln.Close()
 	st, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	tc, err := dialTemporal(ctx, cfg, log, metrics.New())
+	reg := metrics.New()
+	tc, err := dialTemporal(ctx, cfg, log, reg)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
-	w, err := startWorker(ctx, cfg, tc, st, log)
-	if err != nil {
+	if err := worker.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace, log); err != nil {
 		return err
 	}
-	log.Info("worker running", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace)
-	<-ctx.Done()
-	w.Stop()
-	return nil
+	go serveWorkerMetrics(ln, reg, log)
+	log.Info("worker running", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace, "metrics", ln.Addr().String())
+	w := worker.New(tc, cfg.TaskQueue, &activities.Activities{Store: st})
+	return w.Run(stopOn(ctx))
+}
+
+// stopOn adapts a context to the channel Worker.Run stops on.
+func stopOn(ctx context.Context) <-chan any {
+	ch := make(chan any)
+	go func() { <-ctx.Done(); close(ch) }()
+	return ch
+}
+
+func serveWorkerMetrics(ln net.Listener, reg *metrics.Registry, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", reg.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"status":"ok"}`)) })
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, net.ErrClosed) {
+		log.Error("worker metrics server", "error", err)
+	}
 }

@@ -54,7 +54,8 @@ func loadPlans() ([]plans.Template, error) {
 	return plans.Load(templates.FS, "plans")
 }
 
-// startWorker registers search attributes and starts a worker; stop it with Stop.
+// startWorker registers search attributes and starts a worker in the background (dev);
+// stop it with Stop.
 func startWorker(ctx context.Context, cfg config.Config, tc client.Client, st *store.Store, log *slog.Logger) (sdkworker.Worker, error) {
 	if err := worker.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace, log); err != nil {
 		return nil, err

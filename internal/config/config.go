@@ -44,6 +44,13 @@ type Config struct {
 	LogLevel string
 	// MaxBodyBytes caps request bodies on the JSON API (ONBOARD_MAX_BODY_BYTES).
 	MaxBodyBytes int64
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose X-Forwarded-For
+	// is believed (ONBOARD_TRUSTED_PROXIES, comma-separated); none by default, so a
+	// client cannot pick its own address to dodge the sign-in rate limit.
+	TrustedProxies []string
+	// WorkerMetricsAddr is where `onboard worker` serves /metrics and /healthz
+	// (ONBOARD_WORKER_METRICS_ADDR).
+	WorkerMetricsAddr string
 }
 
 // Env names every variable Load reads; docker-compose and the README use the same names.
@@ -51,7 +58,7 @@ var Env = []string{
 	"ONBOARD_HTTP_ADDR", "ONBOARD_BASE_URL", "DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE",
 	"ONBOARD_TASK_QUEUE", "ONBOARD_DATA_DIR", "ONBOARD_DEV_PG_PORT", "ONBOARD_DEV_TEMPORAL_PORT",
 	"ONBOARD_DEV_UI_PORT", "ONBOARD_DEV_API_KEY", "ONBOARD_UPDATE_TIMEOUT", "ONBOARD_SECURE_COOKIES",
-	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES",
+	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
 }
 
 // Load reads the process environment over the defaults and validates the result.
@@ -78,6 +85,8 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		SecureCookies:     r.boolean("ONBOARD_SECURE_COOKIES", true),
 		LogLevel:          strings.ToLower(r.str("ONBOARD_LOG_LEVEL", "info")),
 		MaxBodyBytes:      int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
+		TrustedProxies:    r.list("ONBOARD_TRUSTED_PROXIES"),
+		WorkerMetricsAddr: r.str("ONBOARD_WORKER_METRICS_ADDR", ":9090"),
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + localHost(c.HTTPAddr)
@@ -88,6 +97,10 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	r.check(c.UpdateTimeout > 0, "ONBOARD_UPDATE_TIMEOUT", "want a positive duration such as 5s")
 	r.check(c.MaxBodyBytes >= 1024, "ONBOARD_MAX_BODY_BYTES", "want at least 1024")
 	r.check(c.DevAPIKey == "" || len(c.DevAPIKey) >= 16, "ONBOARD_DEV_API_KEY", "want at least 16 characters")
+	r.check(validAddr(c.WorkerMetricsAddr), "ONBOARD_WORKER_METRICS_ADDR", "want host:port, e.g. :9090")
+	for _, p := range c.TrustedProxies {
+		r.check(validProxy(p), "ONBOARD_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR", p))
+	}
 	return c, errors.Join(r.errs...)
 }
 
@@ -114,6 +127,16 @@ func (r *reader) str(name, def string) string {
 		return strings.TrimSpace(v)
 	}
 	return def
+}
+
+func (r *reader) list(name string) []string {
+	var out []string
+	for _, v := range strings.Split(r.str(name, ""), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (r *reader) integer(name string, def int) int {
@@ -180,6 +203,13 @@ func validAddr(addr string) bool {
 	}
 	n, err := strconv.Atoi(port)
 	return err == nil && n >= 0 && n <= 65535
+}
+
+func validProxy(p string) bool {
+	if _, _, err := net.ParseCIDR(p); err == nil {
+		return true
+	}
+	return net.ParseIP(p) != nil
 }
 
 func localHost(addr string) string {

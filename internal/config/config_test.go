@@ -37,21 +37,30 @@ func TestOverrides(t *testing.T) {
 
 func TestBadValuesNameTheVariable(t *testing.T) {
 	cases := map[string]string{
-		"ONBOARD_DEV_PG_PORT":    "abc",
-		"ONBOARD_DEV_UI_PORT":    "70000",
-		"ONBOARD_UPDATE_TIMEOUT": "soon",
-		"ONBOARD_SECURE_COOKIES": "maybe",
-		"ONBOARD_HTTP_ADDR":      "nohost",
-		"ONBOARD_LOG_LEVEL":      "loud",
-		"ONBOARD_BASE_URL":       "ftp://x",
-		"ONBOARD_DEV_API_KEY":    "short",
-		"ONBOARD_MAX_BODY_BYTES": "10",
+		"ONBOARD_DEV_PG_PORT":         "abc",
+		"ONBOARD_DEV_UI_PORT":         "70000",
+		"ONBOARD_UPDATE_TIMEOUT":      "soon",
+		"ONBOARD_SECURE_COOKIES":      "maybe",
+		"ONBOARD_HTTP_ADDR":           "nohost",
+		"ONBOARD_LOG_LEVEL":           "loud",
+		"ONBOARD_BASE_URL":            "ftp://x",
+		"ONBOARD_DEV_API_KEY":         "short",
+		"ONBOARD_MAX_BODY_BYTES":      "10",
+		"ONBOARD_TRUSTED_PROXIES":     "10.0.0.0/8, nonsense",
+		"ONBOARD_WORKER_METRICS_ADDR": "nowhere",
 	}
 	for name, value := range cases {
 		_, err := FromLookup(env(map[string]string{name: value}))
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%q: want an error naming the variable, got %v", name, value, err)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := FromLookup(env(map[string]string{"ONBOARD_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.5"}))
+	if err != nil || len(c.TrustedProxies) != 2 || c.TrustedProxies[1] != "192.168.1.5" {
+		t.Fatalf("%v %v", c.TrustedProxies, err)
 	}
 }
 

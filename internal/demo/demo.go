@@ -33,57 +33,95 @@ type Demo struct {
 	OnboardingID string
 }
 
-// Ensure creates the demo data once and, on every start, a fresh portal sign-in link.
-// The API key is apiKey when given, else one kept in keyFile across restarts.
+// Ensure creates whatever demo data is missing (each step on its own, so a first run
+// interrupted half-way is completed by the next) and, on every start, a fresh portal
+// sign-in link. The API key is apiKey when given, else one kept in keyFile across restarts.
 func Ensure(ctx context.Context, st *store.Store, eng *engine.Engine, apiKey, keyFile string) (Demo, error) {
-	ws, err := st.WorkspaceBySlug(ctx, WorkspaceSlug)
-	if errors.Is(err, store.ErrNotFound) {
-		ws, err = create(ctx, st, eng)
+	ws, err := ensureWorkspace(ctx, st)
+	if err != nil {
+		return Demo{}, fmt.Errorf("demo: %w", err)
 	}
+	acct, err := ensureAccount(ctx, st, ws)
 	if err != nil {
 		return Demo{}, fmt.Errorf("demo: %w", err)
 	}
 	d := Demo{WorkspaceID: ws.ID}
+	if d.OnboardingID, err = ensureOnboarding(ctx, st, eng, acct); err != nil {
+		return Demo{}, fmt.Errorf("demo: %w", err)
+	}
 	if d.APIKey, err = ensureAPIKey(ctx, st, ws.ID, apiKey, keyFile); err != nil {
 		return Demo{}, err
 	}
-	if d.SignInPath, err = signInLink(ctx, st, ws.ID); err != nil {
+	if d.SignInPath, err = signInLink(ctx, st, acct); err != nil {
 		return Demo{}, err
-	}
-	if list, err := st.Onboardings(ctx, ws.ID, store.OnboardingFilter{Limit: 1}); err == nil && len(list) > 0 {
-		d.OnboardingID = list[0].ID
 	}
 	return d, nil
 }
 
-func create(ctx context.Context, st *store.Store, eng *engine.Engine) (store.Workspace, error) {
-	ws, err := st.CreateWorkspace(ctx, store.Workspace{Slug: WorkspaceSlug, Name: "Northwind Software", Timezone: "America/New_York"})
-	if err != nil {
-		return ws, err
+func ensureWorkspace(ctx context.Context, st *store.Store) (store.Workspace, error) {
+	ws, err := st.WorkspaceBySlug(ctx, WorkspaceSlug)
+	if errors.Is(err, store.ErrNotFound) {
+		ws, err = st.CreateWorkspace(ctx, store.Workspace{Slug: WorkspaceSlug, Name: "Northwind Software", Timezone: "America/New_York"})
 	}
-	hash, err := auth.HashPassword(AdminPassword)
-	if err != nil {
-		return ws, err
+	return ws, err
+}
+
+// ensureAccount makes sure of the admin (the account's CSM), Acme Corp and its contacts.
+func ensureAccount(ctx context.Context, st *store.Store, ws store.Workspace) (store.Account, error) {
+	admin, err := st.StaffUserByEmail(ctx, AdminEmail)
+	if errors.Is(err, store.ErrNotFound) {
+		hash, hashErr := auth.HashPassword(AdminPassword)
+		if hashErr != nil {
+			return store.Account{}, hashErr
+		}
+		admin, err = st.CreateStaffUser(ctx, store.StaffUser{WorkspaceID: ws.ID, Email: AdminEmail, Name: "Avery Admin", Role: "admin", PasswordHash: hash})
 	}
-	admin, err := st.CreateStaffUser(ctx, store.StaffUser{WorkspaceID: ws.ID, Email: AdminEmail, Name: "Avery Admin", Role: "admin", PasswordHash: hash})
 	if err != nil {
-		return ws, err
+		return store.Account{}, err
 	}
-	ext := "crm-0042"
-	acct, err := st.CreateAccount(ctx, store.Account{WorkspaceID: ws.ID, Name: "Acme Corp", ExternalID: &ext, Timezone: "America/New_York", CSMID: &admin.ID})
+	acct, err := findOrCreateAccount(ctx, st, ws.ID, admin.ID)
 	if err != nil {
-		return ws, err
+		return acct, err
 	}
 	for _, c := range [][2]string{{"Dana Whitfield", ContactEmail}, {"Lee Okafor", "lee@acme.example"}} {
-		if _, err := st.CreateContact(ctx, store.Contact{WorkspaceID: ws.ID, AccountID: acct.ID, Name: c[0], Email: c[1]}); err != nil {
-			return ws, err
+		_, err := st.CreateContact(ctx, store.Contact{WorkspaceID: ws.ID, AccountID: acct.ID, Name: c[0], Email: c[1]})
+		if err != nil && !errors.Is(err, store.ErrConflict) {
+			return acct, err
 		}
 	}
-	o, err := eng.Start(ctx, engine.StartRequest{WorkspaceID: ws.ID, AccountID: acct.ID, PlanKey: "standard-saas"})
+	return acct, nil
+}
+
+const demoExternalID = "crm-0042"
+
+func findOrCreateAccount(ctx context.Context, st *store.Store, workspaceID, csmID string) (store.Account, error) {
+	accts, err := st.Accounts(ctx, workspaceID)
 	if err != nil {
-		return ws, err
+		return store.Account{}, err
 	}
-	return ws, progress(ctx, eng, o)
+	for _, a := range accts {
+		if a.ExternalID != nil && *a.ExternalID == demoExternalID {
+			return a, nil
+		}
+	}
+	ext := demoExternalID
+	return st.CreateAccount(ctx, store.Account{WorkspaceID: workspaceID, Name: "Acme Corp", ExternalID: &ext,
+		Timezone: "America/New_York", CSMID: &csmID})
+}
+
+func ensureOnboarding(ctx context.Context, st *store.Store, eng *engine.Engine, acct store.Account) (string, error) {
+	list, err := st.OnboardingsForAccount(ctx, acct.WorkspaceID, acct.ID)
+	if err != nil {
+		return "", err
+	}
+	if len(list) > 0 {
+		return list[0].ID, nil
+	}
+	o, err := eng.Start(ctx, engine.StartRequest{WorkspaceID: acct.WorkspaceID, AccountID: acct.ID, PlanKey: "standard-saas"})
+	if err != nil {
+		return "", err
+	}
+	return o.ID, progress(ctx, eng, o)
 }
 
 // progress completes the first vendor tasks so the demo does not start at zero.
@@ -133,17 +171,13 @@ func ensureAPIKey(ctx context.Context, st *store.Store, workspaceID, key, keyFil
 	return key, os.WriteFile(keyFile, []byte(key+"\n"), 0o600)
 }
 
-func signInLink(ctx context.Context, st *store.Store, workspaceID string) (string, error) {
-	accts, err := st.Accounts(ctx, workspaceID)
-	if err != nil || len(accts) == 0 {
-		return "", fmt.Errorf("demo: no account: %v", err)
-	}
-	contacts, err := st.Contacts(ctx, workspaceID, accts[0].ID)
+func signInLink(ctx context.Context, st *store.Store, acct store.Account) (string, error) {
+	contacts, err := st.Contacts(ctx, acct.WorkspaceID, acct.ID)
 	if err != nil || len(contacts) == 0 {
 		return "", fmt.Errorf("demo: no contact: %v", err)
 	}
 	token := auth.NewToken()
-	err = st.CreateMagicLink(ctx, store.MagicLink{TokenHash: auth.Hash(token), WorkspaceID: workspaceID,
+	err = st.CreateMagicLink(ctx, store.MagicLink{TokenHash: auth.Hash(token), WorkspaceID: acct.WorkspaceID,
 		ContactID: contacts[0].ID, Purpose: "signin", ExpiresAt: time.Now().Add(14 * 24 * time.Hour)})
 	return "/portal/signin/" + token, err
 }

@@ -65,15 +65,16 @@ func (e *Engine) queue(ctx context.Context, o store.Onboarding, a onboarding.Tas
 	return Outcome{Queued: true, Applied: true}, nil
 }
 
-// transitionError recognises a validator rejection or a closed workflow.
+// transitionError recognises a validator rejection or a closed workflow; any other
+// application error (a failed write, say) is not the caller's fault and stays an error.
 func transitionError(err error) *onboarding.TransitionError {
 	var app *temporal.ApplicationError
-	if errors.As(err, &app) && app.Type() != "" {
+	if errors.As(err, &app) && onboarding.IsTransitionCode(app.Type()) {
 		return &onboarding.TransitionError{Code: app.Type(), Message: app.Message()}
 	}
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
-		return &onboarding.TransitionError{Code: "onboarding_closed", Message: "the onboarding is closed and takes no more task actions"}
+		return &onboarding.TransitionError{Code: onboarding.CodeOnboardingClosed, Message: "the onboarding is closed and takes no more task actions"}
 	}
 	return nil
 }

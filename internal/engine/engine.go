@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 	enums "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/onboard-oss/onboard/internal/onboarding"
@@ -105,14 +106,27 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding,
 	if err := e.Store.CreateOnboarding(ctx, o, store.NewSnapshot(&st)); err != nil {
 		return store.Onboarding{}, err
 	}
-	if err := e.startWorkflow(ctx, &st); err != nil {
-		if delErr := e.Store.DeleteOnboarding(context.WithoutCancel(ctx), o.ID); delErr != nil {
-			e.Log.Error("removing onboarding after failed start", "onboarding_id", o.ID, "error", delErr)
-		}
+	// The start must not be abandoned half-way because the client went away.
+	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := e.startWorkflow(startCtx, &st); err != nil {
 		e.Log.Error("starting onboarding workflow", "onboarding_id", o.ID, "error", err)
+		e.removeUnstarted(startCtx, o)
 		return store.Onboarding{}, ErrUnavailable
 	}
-	return e.Store.Onboarding(ctx, req.WorkspaceID, o.ID)
+	return e.Store.Onboarding(startCtx, req.WorkspaceID, o.ID)
+}
+
+// removeUnstarted deletes the rows of an onboarding whose start failed, unless the
+// workflow exists after all (a start can fail ambiguously after the server took it):
+// then the rows stay, and its read model catches up with its first change.
+func (e *Engine) removeUnstarted(ctx context.Context, o store.Onboarding) {
+	if _, err := e.Temporal.DescribeWorkflowExecution(ctx, o.WorkflowID, ""); err == nil {
+		return
+	}
+	if err := e.Store.DeleteOnboarding(ctx, o.ID); err != nil {
+		e.Log.Error("removing onboarding after failed start", "onboarding_id", o.ID, "error", err)
+	}
 }
 
 func (e *Engine) newOnboarding(ctx context.Context, account store.Account, tpl plans.Template, req StartRequest) (onboarding.State, store.Onboarding, error) {
@@ -167,5 +181,9 @@ func (e *Engine) startWorkflow(ctx context.Context, st *onboarding.State) error 
 		TypedSearchAttributes: workflows.StartSearchAttributes(st),
 		StaticSummary:         fmt.Sprintf("%s — %s", st.AccountName, st.Plan.Name),
 	}, workflows.Onboarding, workflows.OnboardingInput{State: *st})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil // a retried start of this very onboarding (its id is new)
+	}
 	return err
 }

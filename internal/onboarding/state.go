@@ -141,6 +141,14 @@ func (s *State) remember(requestID string) {
 	}
 }
 
+// Clone returns a copy that shares nothing mutable with s (the plan is never changed
+// after start, so it is shared).
+func (s State) Clone() State {
+	s.Tasks = append([]TaskState(nil), s.Tasks...)
+	s.Requests = append([]string(nil), s.Requests...)
+	return s
+}
+
 // Terminal reports whether the onboarding takes no more task actions.
 func (s *State) Terminal() bool {
 	return s.Status == StatusCompleted || s.Status == StatusCancelled

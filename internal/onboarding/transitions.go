@@ -49,9 +49,27 @@ type TaskAction struct {
 	ActorSide Owner `json:"actor_side"`
 }
 
+// Codes of a TransitionError.
+const (
+	CodeUnknownTask         = "unknown_task"
+	CodeInvalidTransition   = "invalid_transition"
+	CodeDependenciesPending = "dependencies_pending"
+	CodeInvalidInput        = "invalid_input"
+	CodeOnboardingClosed    = "onboarding_closed"
+)
+
+// IsTransitionCode reports whether code is one of the TransitionError codes.
+func IsTransitionCode(code string) bool {
+	switch code {
+	case CodeUnknownTask, CodeInvalidTransition, CodeDependenciesPending, CodeInvalidInput, CodeOnboardingClosed:
+		return true
+	}
+	return false
+}
+
 // TransitionError explains why an action is not allowed in the current state.
 type TransitionError struct {
-	Code    string // "unknown_task", "invalid_transition", "dependencies_pending", "invalid_input", "onboarding_closed"
+	Code    string // one of the Code… constants
 	Message string
 }
 
@@ -68,14 +86,14 @@ func (s *State) Validate(a TaskAction) error {
 		return nil
 	}
 	if s.Terminal() {
-		return reject("onboarding_closed", "the onboarding is %s and takes no more task actions", s.Status)
+		return reject(CodeOnboardingClosed, "the onboarding is %s and takes no more task actions", s.Status)
 	}
 	if s.Status == StatusPaused {
-		return reject("onboarding_closed", "the onboarding is paused: resume it before changing tasks")
+		return reject(CodeOnboardingClosed, "the onboarding is paused: resume it before changing tasks")
 	}
 	ts, ok := s.Task(a.TaskKey)
 	if !ok {
-		return reject("unknown_task", "there is no task %q in this onboarding", a.TaskKey)
+		return reject(CodeUnknownTask, "there is no task %q in this onboarding", a.TaskKey)
 	}
 	return s.validateFor(ts, a)
 }
@@ -91,23 +109,26 @@ func (s *State) validateFor(ts *TaskState, a TaskAction) error {
 	}
 	from, ok := allowed[a.Action]
 	if !ok {
-		return reject("invalid_input", "unknown action %q: want one of start, complete, skip, block, unblock, reopen", a.Action)
+		return reject(CodeInvalidInput, "unknown action %q: want one of start, complete, skip, block, unblock, reopen", a.Action)
 	}
 	if !hasStatus(from, ts.Status) {
-		return reject("invalid_transition", "cannot %s task %q: it is %s", a.Action, ts.Key, ts.Status.Label())
+		return reject(CodeInvalidTransition, "cannot %s task %q: it is %s", a.Action, ts.Key, ts.Status.Label())
 	}
 	if a.Action == ActionBlock {
 		r := strings.TrimSpace(a.Reason)
 		if r == "" {
-			return reject("invalid_input", "reason: say why task %q is blocked", ts.Key)
+			return reject(CodeInvalidInput, "reason: say why task %q is blocked", ts.Key)
 		}
 		if utf8.RuneCountInString(r) > MaxReasonLength {
-			return reject("invalid_input", "reason: at most %d characters", MaxReasonLength)
+			return reject(CodeInvalidInput, "reason: at most %d characters", MaxReasonLength)
+		}
+		if !PlainText(r) {
+			return reject(CodeInvalidInput, "reason: must be plain text, without control characters")
 		}
 	}
 	if a.Action == ActionStart || a.Action == ActionComplete {
 		if pending := s.PendingDependencies(ts.Key); len(pending) > 0 {
-			return reject("dependencies_pending", "cannot %s task %q before %s %s done", a.Action, ts.Key,
+			return reject(CodeDependenciesPending, "cannot %s task %q before %s %s done", a.Action, ts.Key,
 				quoteList(pending), plural(len(pending), "is", "are"))
 		}
 	}
@@ -140,13 +161,38 @@ func (s *State) Apply(a TaskAction, now time.Time) (bool, error) {
 	}
 	ts, _ := s.Task(a.TaskKey)
 	applyTo(ts, a, now)
-	if a.ActorSide == OwnerCustomer {
+	if s.customerActivity(a) {
 		s.LastCustomerActivity = now
 	}
 	s.remember(a.RequestID)
 	s.refreshStatus(now)
 	s.Version++
 	return true, nil
+}
+
+// customerActivity reports whether an action shows the customer at work: anything a
+// customer does, and a customer-owned task started or completed on their behalf (a CSM
+// ticking off the form the customer emailed in).
+func (s *State) customerActivity(a TaskAction) bool {
+	if a.ActorSide == OwnerCustomer {
+		return true
+	}
+	t, _, _ := s.Plan.Task(a.TaskKey)
+	return t.Owner == OwnerCustomer && (a.Action == ActionStart || a.Action == ActionComplete)
+}
+
+// PlainText reports whether s is valid UTF-8 without control characters other than
+// tab and line breaks: text a person typed, safe to store and show.
+func PlainText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func applyTo(ts *TaskState, a TaskAction, now time.Time) {

@@ -714,18 +714,24 @@ func TestVersionCountsAcceptedChangesOnly(t *testing.T) {
 func TestCustomerActivity(t *testing.T) {
 	later := testNow.Add(48 * time.Hour)
 	tests := []struct {
-		name string
-		side Owner
-		want time.Time
+		name   string
+		task   string
+		action Action
+		side   Owner
+		want   time.Time
 	}{
-		{"customer action counts", OwnerCustomer, later},
-		{"vendor action does not", OwnerVendor, testNow},
-		{"unknown side does not", "", testNow},
+		{"customer action counts", "welcome_call", ActionStart, OwnerCustomer, later},
+		{"vendor action on a vendor task does not", "welcome_call", ActionStart, OwnerVendor, testNow},
+		{"unknown side on a vendor task does not", "welcome_call", ActionStart, "", testNow},
+		{"vendor starting a customer task counts", "brand_assets", ActionStart, OwnerVendor, later},
+		{"vendor completing a customer task counts", "brand_assets", ActionComplete, OwnerVendor, later},
+		{"vendor blocking a customer task does not", "brand_assets", ActionBlock, OwnerVendor, testNow},
+		{"vendor skipping a customer task does not", "brand_assets", ActionSkip, OwnerVendor, testNow},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newTestState(t)
-			mustApply(t, &s, TaskAction{TaskKey: "brand_assets", Action: ActionStart, ActorSide: tt.side}, later)
+			mustApply(t, &s, TaskAction{TaskKey: tt.task, Action: tt.action, Reason: "waiting", ActorSide: tt.side}, later)
 			if !s.LastCustomerActivity.Equal(tt.want) {
 				t.Fatalf("LastCustomerActivity = %v, want %v", s.LastCustomerActivity, tt.want)
 			}
@@ -741,6 +747,29 @@ func TestCustomerActivity(t *testing.T) {
 			t.Fatalf("LastCustomerActivity = %v", s.LastCustomerActivity)
 		}
 	})
+}
+
+func TestReasonMustBePlainText(t *testing.T) {
+	for _, reason := range []string{"bad\x00reason", "bell\x07", "del\x7f", "\xff\xfe"} {
+		s := newTestState(t)
+		err := s.Validate(TaskAction{TaskKey: "welcome_call", Action: ActionBlock, Reason: reason})
+		var te *TransitionError
+		if !errors.As(err, &te) || te.Code != "invalid_input" {
+			t.Errorf("reason %q: %v, want invalid_input", reason, err)
+		}
+	}
+	s := newTestState(t)
+	mustApply(t, &s, TaskAction{TaskKey: "welcome_call", Action: ActionBlock, Reason: "Waiting on IT:\n\tthe SSO metadata"}, testNow)
+}
+
+func TestCloneSharesNothingMutable(t *testing.T) {
+	s := newTestState(t)
+	mustApply(t, &s, TaskAction{RequestID: "r1", TaskKey: "welcome_call", Action: ActionStart}, testNow)
+	c := s.Clone()
+	mustApply(t, &s, TaskAction{RequestID: "r2", TaskKey: "welcome_call", Action: ActionComplete}, testNow)
+	if ts, _ := c.Task("welcome_call"); ts.Status != TaskInProgress || len(c.Requests) != 1 || c.Version != 1 {
+		t.Fatalf("clone changed with the original: %v %v v%d", ts.Status, c.Requests, c.Version)
+	}
 }
 
 func TestOnboardingStatus(t *testing.T) {

@@ -19,7 +19,7 @@ func conflict(err error) error {
 		return fmt.Errorf("%w: %s", ErrConflict, pg.ConstraintName)
 	case "23503": // foreign_key_violation
 		return fmt.Errorf("%w: %s", ErrNotFound, pg.ConstraintName)
-	case "22P02": // invalid_text_representation, e.g. a malformed uuid
+	case "22P02", "22021": // a malformed uuid, or bytes no text can hold: nothing matches
 		return ErrNotFound
 	}
 	return err
