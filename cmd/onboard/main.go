@@ -1,5 +1,6 @@
-// Command onboard runs Onboard: `onboard dev` for everything on one machine, or
-// `onboard api`, `onboard worker` and `onboard migrate` in production.
+// Package main builds the onboard command, which runs Onboard: `onboard dev` for
+// everything on one machine, or `onboard api`, `onboard worker` and `onboard migrate`
+// in production. It only hands its arguments to internal/cli.
 package main
 
 import (
