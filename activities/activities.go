@@ -54,3 +54,29 @@ func auditEvent(in SaveReadModelInput) *store.AuditEvent {
 	}
 	return e
 }
+
+// RejectedActionInput is a queued task action the workflow could not apply.
+type RejectedActionInput struct {
+	WorkspaceID  string                `json:"workspace_id"`
+	OnboardingID string                `json:"onboarding_id"`
+	Action       onboarding.TaskAction `json:"action"`
+	Reason       string                `json:"reason"`
+	At           time.Time             `json:"at"`
+}
+
+// RecordRejectedAction writes an audit event for an action that was queued as a signal
+// (its sender was told 202) and turned out invalid when a worker applied it, so the
+// refusal is on record rather than silently dropped.
+func (a *Activities) RecordRejectedAction(ctx context.Context, in RejectedActionInput) error {
+	detail, _ := json.Marshal(map[string]any{"error": in.Reason, "reason": in.Action.Reason, "at": in.At})
+	onboardingID, requestID := in.OnboardingID, in.Action.RequestID
+	err := a.Store.RecordAuditEvent(ctx, store.AuditEvent{
+		WorkspaceID: in.WorkspaceID, OnboardingID: &onboardingID, Actor: in.Action.Actor,
+		Action: "task." + string(in.Action.Action) + ".rejected", Subject: in.Action.TaskKey,
+		RequestID: &requestID, Detail: detail,
+	})
+	if err != nil {
+		return fmt.Errorf("record rejected action: %w", err)
+	}
+	return nil
+}

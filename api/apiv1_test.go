@@ -349,6 +349,8 @@ func TestActionQueuedWhenNoWorkerAnswers(t *testing.T) {
 	if r.body["status"] != "queued" {
 		t.Fatalf("queued answer: %s", r.raw)
 	}
+	// A second click, queued too: once the first applies it is invalid, and says so.
+	h.call("POST", "/api/v1/onboardings/"+id+"/tasks/"+key+"/complete", tn.key, nil).expect(t, 202)
 	h.startWorker()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -363,6 +365,18 @@ func TestActionQueuedWhenNoWorkerAnswers(t *testing.T) {
 	}
 	if n := h.auditCount(tn, id, key); n != 1 {
 		t.Fatalf("audit events: %d, want 1 (update and signal fallback must not both apply)", n)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		events, err := h.store.AuditEvents(context.Background(), tn.workspace.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) == 2 && events[1].Action == "task.complete.rejected" && events[1].Subject == key {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the second queued completion is not on record as rejected: %+v", events)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/onboard-oss/onboard/activities"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 )
 
@@ -88,8 +89,8 @@ func (t *wakeTimer) stop() {
 }
 
 // drainSignals applies task actions that arrived as signals (the API's fallback when
-// no worker answered an update). An invalid one is logged and dropped: it was already
-// answered 202, and the audit log shows it never took effect.
+// no worker answered an update). Its sender was already answered 202, so an invalid
+// one is put on record in the audit log rather than dropped in silence.
 func (w *onboardingWorkflow) drainSignals(ctx workflow.Context) {
 	for {
 		var a onboarding.TaskAction
@@ -99,7 +100,21 @@ func (w *onboardingWorkflow) drainSignals(ctx workflow.Context) {
 		if _, err := w.apply(ctx, a); err != nil {
 			workflow.GetLogger(ctx).Warn("queued task action rejected", "task", a.TaskKey,
 				"action", a.Action, "request_id", a.RequestID, "error", err)
+			w.recordRejected(ctx, a, err)
 		}
+	}
+}
+
+func (w *onboardingWorkflow) recordRejected(ctx workflow.Context, a onboarding.TaskAction, cause error) {
+	in := activities.RejectedActionInput{WorkspaceID: w.state.WorkspaceID, OnboardingID: w.state.OnboardingID,
+		Action: a, Reason: cause.Error(), At: workflow.Now(ctx)}
+	if err := w.mu.Lock(ctx); err != nil {
+		return
+	}
+	defer w.mu.Unlock()
+	err := workflow.ExecuteLocalActivity(withReadModelOptions(ctx), readModel.RecordRejectedAction, in).Get(ctx, nil)
+	if err != nil {
+		workflow.GetLogger(ctx).Error("recording a rejected action failed", "error", err)
 	}
 }
 

@@ -73,8 +73,9 @@ type harness struct {
 	start   time.Time
 	updates int
 
-	mu    sync.Mutex
-	saves []activities.SaveReadModelInput
+	mu       sync.Mutex
+	saves    []activities.SaveReadModelInput
+	rejected []activities.RejectedActionInput
 }
 
 func newHarness(t *testing.T) *harness {
@@ -93,6 +94,13 @@ func newHarness(t *testing.T) *harness {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.saves = append(h.saves, in)
+			return nil
+		}).Maybe()
+	env.OnActivity(acts.RecordRejectedAction, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RejectedActionInput) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.rejected = append(h.rejected, in)
 			return nil
 		}).Maybe()
 	t.Cleanup(func() { env.AssertExpectations(t) })
@@ -369,6 +377,17 @@ func TestSignalIsAppliedAndInvalidSignalDropped(t *testing.T) {
 	}
 	if a := saves[0].Action; a == nil || a.RequestID != "sig-ok" || !saves[0].At.Equal(h.start.Add(3*time.Hour)) {
 		t.Errorf("first read model write %+v, want the signalled action at its arrival", saves[0])
+	}
+	// Each dropped signal is on record, with why.
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.rejected) != 3 {
+		t.Fatalf("rejected actions recorded: %d, want 3", len(h.rejected))
+	}
+	for i, want := range []string{"sig-bad-1", "sig-bad-2", "sig-bad-3"} {
+		if r := h.rejected[i]; r.Action.RequestID != want || r.Reason == "" || r.OnboardingID != "ob-1" {
+			t.Errorf("rejected[%d] = %+v, want %s with a reason", i, r, want)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // account time zones work on hosts and images without a zoneinfo database
 
 	"github.com/onboard-oss/onboard/internal/cli"
 )
