@@ -108,27 +108,34 @@ func ensureTestPlan(t *testing.T, st *store.Store) string {
 func newOnboarding(t *testing.T, st *store.Store, tn tenant, account store.Account, status string) (store.Onboarding, onboarding.State) {
 	t.Helper()
 	ctx := context.Background()
+	o, state := onboardingFor(t, st, tn, account)
+	snap := store.NewSnapshot(&state)
+	if status != "" {
+		snap.Status = status
+	}
+	if err := st.CreateOnboarding(ctx, o, snap); err != nil {
+		t.Fatalf("create onboarding: %v", err)
+	}
+	got, err := st.Onboarding(ctx, tn.ws.ID, o.ID)
+	if err != nil {
+		t.Fatalf("read back onboarding: %v", err)
+	}
+	return got, state
+}
+
+// onboardingFor builds, without storing, an onboarding of account in tn's workspace.
+func onboardingFor(t *testing.T, st *store.Store, tn tenant, account store.Account) (store.Onboarding, onboarding.State) {
+	t.Helper()
 	planID := ensureTestPlan(t, st)
 	id := newID(t)
 	state := onboarding.New(onboarding.NewInput{OnboardingID: id, WorkspaceID: tn.ws.ID, AccountID: account.ID,
 		AccountName: account.Name, CSMEmail: tn.csm.Email, Plan: testPlan(), StartDate: startDate,
 		Location: time.UTC, Now: now})
-	snap := store.NewSnapshot(&state)
-	if status != "" {
-		snap.Status = status
-	}
 	target := state.TargetGoLive
 	o := store.Onboarding{ID: id, WorkspaceID: tn.ws.ID, AccountID: account.ID, PlanTemplateID: planID,
 		PlanKey: state.Plan.Key, PlanVersion: state.Plan.Version, WorkflowID: "onboarding:" + id,
 		StartDate: startDate, TargetGoLive: &target}
-	if err := st.CreateOnboarding(ctx, o, snap); err != nil {
-		t.Fatalf("create onboarding: %v", err)
-	}
-	got, err := st.Onboarding(ctx, tn.ws.ID, id)
-	if err != nil {
-		t.Fatalf("read back onboarding: %v", err)
-	}
-	return got, state
+	return o, state
 }
 
 // cloneState copies a state deeply enough that applying actions to the copy leaves

@@ -1,5 +1,7 @@
 -- +goose Up
 -- Product data: the vendor's workspace, its staff, customer accounts and contacts.
+-- Every reference between tenant rows carries workspace_id too (composite foreign keys),
+-- so the database itself refuses a row that points into another workspace.
 CREATE TABLE workspaces (
     id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     slug        text NOT NULL UNIQUE,
@@ -15,7 +17,8 @@ CREATE TABLE staff_users (
     name           text NOT NULL,
     role           text NOT NULL CHECK (role IN ('admin', 'csm', 'viewer')),
     password_hash  text NOT NULL DEFAULT '',
-    created_at     timestamptz NOT NULL DEFAULT now()
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (id, workspace_id)
 );
 CREATE UNIQUE INDEX staff_users_email ON staff_users (lower(email));
 
@@ -25,19 +28,23 @@ CREATE TABLE accounts (
     name         text NOT NULL,
     external_id  text,
     timezone     text NOT NULL DEFAULT 'UTC',
-    csm_id       uuid REFERENCES staff_users (id) ON DELETE SET NULL,
+    csm_id       uuid,
     created_at   timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (workspace_id, external_id)
+    UNIQUE (workspace_id, external_id),
+    UNIQUE (id, workspace_id),
+    FOREIGN KEY (csm_id, workspace_id) REFERENCES staff_users (id, workspace_id) ON DELETE SET NULL (csm_id)
 );
 CREATE INDEX accounts_workspace ON accounts (workspace_id, name);
 
 CREATE TABLE contacts (
     id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    account_id   uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    account_id   uuid NOT NULL,
     name         text NOT NULL,
     email        text NOT NULL,
-    created_at   timestamptz NOT NULL DEFAULT now()
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (id, workspace_id),
+    FOREIGN KEY (account_id, workspace_id) REFERENCES accounts (id, workspace_id) ON DELETE CASCADE
 );
 CREATE UNIQUE INDEX contacts_account_email ON contacts (account_id, lower(email));
 CREATE INDEX contacts_email ON contacts (lower(email));
@@ -59,7 +66,7 @@ CREATE TABLE plan_templates (
 CREATE TABLE onboardings (
     id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     workspace_id      uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    account_id        uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    account_id        uuid NOT NULL,
     plan_template_id  uuid NOT NULL REFERENCES plan_templates (id),
     plan_key          text NOT NULL,
     plan_version      integer NOT NULL,
@@ -75,7 +82,8 @@ CREATE TABLE onboardings (
     went_live_at      timestamptz,
     state_version     bigint NOT NULL DEFAULT 0,
     created_at        timestamptz NOT NULL DEFAULT now(),
-    updated_at        timestamptz NOT NULL DEFAULT now()
+    updated_at        timestamptz NOT NULL DEFAULT now(),
+    FOREIGN KEY (account_id, workspace_id) REFERENCES accounts (id, workspace_id) ON DELETE CASCADE
 );
 CREATE INDEX onboardings_workspace ON onboardings (workspace_id, created_at DESC);
 CREATE INDEX onboardings_account ON onboardings (account_id);
@@ -128,23 +136,26 @@ CREATE TABLE api_keys (
 CREATE TABLE sessions (
     id_hash       bytea PRIMARY KEY,
     workspace_id  uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    staff_user_id uuid REFERENCES staff_users (id) ON DELETE CASCADE,
-    contact_id    uuid REFERENCES contacts (id) ON DELETE CASCADE,
+    staff_user_id uuid,
+    contact_id    uuid,
     csrf_token    text NOT NULL,
     created_at    timestamptz NOT NULL DEFAULT now(),
     expires_at    timestamptz NOT NULL,
-    CHECK (num_nonnulls(staff_user_id, contact_id) = 1)
+    CHECK (num_nonnulls(staff_user_id, contact_id) = 1),
+    FOREIGN KEY (staff_user_id, workspace_id) REFERENCES staff_users (id, workspace_id) ON DELETE CASCADE,
+    FOREIGN KEY (contact_id, workspace_id) REFERENCES contacts (id, workspace_id) ON DELETE CASCADE
 );
 CREATE INDEX sessions_expiry ON sessions (expires_at);
 
 CREATE TABLE magic_links (
     token_hash   bytea PRIMARY KEY,
     workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    contact_id   uuid NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    contact_id   uuid NOT NULL,
     purpose      text NOT NULL CHECK (purpose IN ('invite', 'signin')),
     created_at   timestamptz NOT NULL DEFAULT now(),
     expires_at   timestamptz NOT NULL,
-    used_at      timestamptz
+    used_at      timestamptz,
+    FOREIGN KEY (contact_id, workspace_id) REFERENCES contacts (id, workspace_id) ON DELETE CASCADE
 );
 
 -- Audit log: who did what. A task action is the change that produced one state version
