@@ -12,10 +12,8 @@ import (
 // run is the scheduler loop: apply queued signals, sleep until the next moment health
 // can change or a message arrives, recompute, repeat until the onboarding is done.
 func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error) {
-	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchAttributes(&w.state)...); err != nil {
-		workflow.GetLogger(ctx).Warn("upsert search attributes failed", "error", err)
-	}
-	w.refreshHealth(ctx) // an onboarding started with a past start date may be late already
+	w.upsertSearchAttributes(ctx) // once per run: a run after continue-as-new starts afresh
+	w.refreshHealth(ctx)          // an onboarding started with a past start date may be late already
 	for !w.state.Terminal() {
 		w.drainSignals(ctx)
 		if w.state.Terminal() {

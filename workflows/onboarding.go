@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -54,6 +55,8 @@ type onboardingWorkflow struct {
 	mu      workflow.Mutex
 	signals workflow.ReceiveChannel
 	timer   wakeTimer
+	// upserted is the search attribute values last upserted in this run.
+	upserted string
 }
 
 func (w *onboardingWorkflow) register(ctx workflow.Context) error {
@@ -101,9 +104,7 @@ func (w *onboardingWorkflow) apply(ctx workflow.Context, a onboarding.TaskAction
 // a later change must neither relabel this write nor share its slices with the running
 // activity. The mutex keeps writes from handlers and the main loop in order.
 func (w *onboardingWorkflow) persist(ctx workflow.Context, a *onboarding.TaskAction, at time.Time) error {
-	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchAttributes(&w.state)...); err != nil {
-		workflow.GetLogger(ctx).Warn("upsert search attributes failed", "error", err)
-	}
+	w.upsertSearchAttributes(ctx)
 	in := activities.SaveReadModelInput{State: w.state.Clone(), Action: a, At: at}
 	if err := w.mu.Lock(ctx); err != nil {
 		return err
@@ -115,6 +116,26 @@ func (w *onboardingWorkflow) persist(ctx workflow.Context, a *onboarding.TaskAct
 	}
 	w.saved = max(w.saved, in.State.Version)
 	return nil
+}
+
+// changeOnlyUpserts is the GetVersion change ID under which search attributes are
+// upserted only when a value changed: each upsert is a history event and a visibility
+// write, and a start, block or unblock changes none of them. Histories from before it
+// (no marker) keep upserting on every change, so they replay unchanged.
+const changeOnlyUpserts = "upsert-search-attributes-only-when-changed"
+
+// upsertSearchAttributes keeps the onboarding's search attributes current.
+func (w *onboardingWorkflow) upsertSearchAttributes(ctx workflow.Context) {
+	st := &w.state
+	key := fmt.Sprintf("%s|%s|%s|%s|%s|%d|%d", st.Status, st.Health, st.CSMEmail, st.AccountName, st.Plan.Key,
+		st.TargetGoLive.Unix(), st.Progress(onboarding.AllTasks).Percent())
+	if workflow.GetVersion(ctx, changeOnlyUpserts, workflow.DefaultVersion, 1) == 1 && key == w.upserted {
+		return
+	}
+	w.upserted = key
+	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchAttributes(st)...); err != nil {
+		workflow.GetLogger(ctx).Warn("upsert search attributes failed", "error", err)
+	}
 }
 
 // readModel is the nil receiver through which the workflow names its activities.

@@ -648,3 +648,21 @@ func TestSleepTimerIsKeptUnlessTheWakeUpMovesEarlier(t *testing.T) {
 		t.Errorf("after a reopen: timers started %v, cancelled %v; want 3 started (first fired, second replaced)", started, canceled)
 	}
 }
+
+func TestUnchangedSearchAttributesAreNotUpserted(t *testing.T) {
+	h := newHarness(t)
+	upserts := 0
+	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(mock.Arguments) { upserts++ }).Return(nil)
+	block := act("r2", "welcome", onboarding.ActionBlock)
+	block.Reason = "Waiting for the calendar invite"
+	h.update(time.Hour, act("r1", "intake", onboarding.ActionStart))
+	h.update(2*time.Hour, block)
+	h.update(3*time.Hour, act("r3", "welcome", onboarding.ActionUnblock))
+	h.update(4*time.Hour, act("r4", "intake", onboarding.ActionComplete))
+	h.cancel(5 * time.Hour)
+	h.run(newState(h.start))
+	h.requireCancelled()
+	if upserts != 2 {
+		t.Fatalf("%d upserts, want 2: one at start, one when intake's completion moved progress", upserts)
+	}
+}

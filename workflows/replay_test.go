@@ -33,8 +33,9 @@ import (
 //	UPDATE_REPLAY_HISTORIES=1 go test ./workflows/ -run TestRecordOnboardingHistory
 //
 // After a change that needs workflow.GetVersion, keep the old files and record the new
-// version under a new name (onboarding_v2.json, ...).
-const recordedHistory = "testdata/onboarding_v1.json"
+// version under a new name (onboarding_v2.json, ...). v1: before search attributes were
+// upserted only when changed; v2: with that change (GetVersion "upsert-search-attributes-only-when-changed").
+const recordedHistory = "testdata/onboarding_v2.json"
 
 func TestReplayCommittedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
