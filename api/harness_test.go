@@ -75,6 +75,7 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 	h.engine = engine.New(st, tc, h.taskQueue, o.updateTimeout, tpls, testenv.Logger())
 	cfg, _ := config.FromLookup(func(string) (string, bool) { return "", false })
 	cfg.SecureCookies = false
+	cfg.TemporalUIURL = "http://temporal-ui.test"
 	srv, err := api.New(cfg, st, h.engine, metrics.New(), testenv.Logger())
 	if err != nil {
 		t.Fatal(err)

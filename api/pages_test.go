@@ -201,8 +201,9 @@ func TestStaffSeesOnlyTheirWorkspace(t *testing.T) {
 	if status, page, _ := fetch(t, c, "GET", h.server.URL+"/staff", nil); status != 200 || !strings.Contains(page, mine) || strings.Contains(page, theirs) {
 		t.Fatalf("dashboard: %d, mine shown %v, theirs shown %v", status, strings.Contains(page, mine), strings.Contains(page, theirs))
 	}
-	if status, _, _ := fetch(t, c, "GET", h.server.URL+"/staff/onboardings/"+mine, nil); status != 200 {
-		t.Fatalf("own onboarding: %d", status)
+	status, page, _ := fetch(t, c, "GET", h.server.URL+"/staff/onboardings/"+mine, nil)
+	if status != 200 || !strings.Contains(page, `href="http://temporal-ui.test/namespaces/default/workflows/onboarding:`+mine+`"`) {
+		t.Fatalf("own onboarding: %d, or no link to its workflow in the Temporal Web UI", status)
 	}
 	for _, id := range []string{theirs, "not-a-uuid"} {
 		if status, _, _ := fetch(t, c, "GET", h.server.URL+"/staff/onboardings/"+id, nil); status != 404 {

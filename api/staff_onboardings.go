@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,6 +35,8 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 type staffDetail struct {
 	Onboarding store.Onboarding
 	Phases     []portalPhase
+	// WorkflowURL opens the onboarding's workflow in the Temporal Web UI, when configured.
+	WorkflowURL string
 }
 
 // staffOnboarding shows one onboarding with every task, including internal ones.
@@ -54,6 +57,10 @@ func (s *Server) staffOnboarding(c *gin.Context) {
 		return
 	}
 	data := staffDetail{Onboarding: o, Phases: byPhase(phases, tasks, func(store.OnboardingTask) bool { return true })}
+	if s.cfg.TemporalUIURL != "" {
+		data.WorkflowURL = s.cfg.TemporalUIURL + "/namespaces/" + url.PathEscape(s.cfg.TemporalNamespace) +
+			"/workflows/" + url.PathEscape(o.WorkflowID)
+	}
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, http.StatusOK, "staff/onboarding", view{Title: o.AccountName, CSRF: se.CSRFToken, User: u.Name, Data: data})

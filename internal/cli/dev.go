@@ -106,6 +106,9 @@ func (s *devStack) start(ctx context.Context, cfg *config.Config, dataDir string
 			return err
 		}
 		s.temporal, cfg.TemporalAddress = t, t.Address()
+		if cfg.TemporalUIURL == "" {
+			cfg.TemporalUIURL = t.UIURL()
+		}
 	}
 	return nil
 }

@@ -48,6 +48,9 @@ type Config struct {
 	// is believed (ONBOARD_TRUSTED_PROXIES, comma-separated); none by default, so a
 	// client cannot pick its own address to dodge the sign-in rate limit.
 	TrustedProxies []string
+	// TemporalUIURL is the Temporal Web UI's base URL, for links from the staff pages to
+	// an onboarding's workflow (ONBOARD_TEMPORAL_UI_URL); `dev` sets it to its own UI.
+	TemporalUIURL string
 	// WorkerMetricsAddr is where `onboard worker` serves /metrics and /healthz
 	// (ONBOARD_WORKER_METRICS_ADDR).
 	WorkerMetricsAddr string
@@ -59,6 +62,7 @@ var Env = []string{
 	"ONBOARD_TASK_QUEUE", "ONBOARD_DATA_DIR", "ONBOARD_DEV_PG_PORT", "ONBOARD_DEV_TEMPORAL_PORT",
 	"ONBOARD_DEV_UI_PORT", "ONBOARD_DEV_API_KEY", "ONBOARD_UPDATE_TIMEOUT", "ONBOARD_SECURE_COOKIES",
 	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
+	"ONBOARD_TEMPORAL_UI_URL",
 }
 
 // Load reads the process environment over the defaults and validates the result.
@@ -87,6 +91,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		MaxBodyBytes:      int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
 		TrustedProxies:    r.list("ONBOARD_TRUSTED_PROXIES"),
 		WorkerMetricsAddr: r.str("ONBOARD_WORKER_METRICS_ADDR", ":9090"),
+		TemporalUIURL:     strings.TrimRight(r.str("ONBOARD_TEMPORAL_UI_URL", ""), "/"),
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + localHost(c.HTTPAddr)
@@ -97,6 +102,8 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	r.check(c.UpdateTimeout > 0, "ONBOARD_UPDATE_TIMEOUT", "want a positive duration such as 5s")
 	r.check(c.MaxBodyBytes >= 1024, "ONBOARD_MAX_BODY_BYTES", "want at least 1024")
 	r.check(c.DevAPIKey == "" || len(c.DevAPIKey) >= 16, "ONBOARD_DEV_API_KEY", "want at least 16 characters")
+	r.check(c.TemporalUIURL == "" || strings.HasPrefix(c.TemporalUIURL, "http://") || strings.HasPrefix(c.TemporalUIURL, "https://"),
+		"ONBOARD_TEMPORAL_UI_URL", "want an http:// or https:// URL")
 	r.check(validAddr(c.WorkerMetricsAddr), "ONBOARD_WORKER_METRICS_ADDR", "want host:port, e.g. :9090")
 	for _, p := range c.TrustedProxies {
 		r.check(validProxy(p), "ONBOARD_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR", p))
