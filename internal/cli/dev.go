@@ -77,6 +77,7 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	if err != nil {
 		return err
 	}
+	go sweepExpired(ctx, st, log)
 	printBanner(stdout, cfg, stack, d, time.Since(started))
 	return srv.serve(ctx)
 }

@@ -65,6 +65,7 @@ func runAPI(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	if err != nil {
 		return err
 	}
+	go sweepExpired(ctx, st, log)
 	log.Info("api listening", "addr", srv.ln.Addr().String())
 	return srv.serve(ctx)
 }

@@ -96,6 +96,25 @@ func newEngine(cfg config.Config, st *store.Store, tc client.Client, tpls []plan
 	return engine.New(st, tc, cfg.TaskQueue, cfg.UpdateTimeout, tpls, log)
 }
 
+// sweepExpired deletes expired sessions and sign-in links every hour until ctx ends.
+// Every api process may run it: the deletes are idempotent.
+func sweepExpired(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := st.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deleting expired sessions", "error", err)
+		} else if n > 0 {
+			log.Info("deleted expired sessions and sign-in links", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // serve runs until ctx ends, then shuts down gracefully.
 func (h *httpServer) serve(ctx context.Context) error {
 	errc := make(chan error, 1)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onboard-oss/onboard/internal/auth"
 	"github.com/onboard-oss/onboard/internal/store"
 	"github.com/onboard-oss/onboard/internal/testenv"
 )
@@ -170,4 +171,29 @@ func TestSpendMagicLinkConcurrently(t *testing.T) {
 
 func samePtr(a, b *string) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+func TestDeleteExpired(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	a := newTenant(t, st, "alpha")
+	long := time.Now().Add(-48 * time.Hour)
+	live := time.Now().Add(time.Hour)
+	for _, exp := range []time.Time{long, live} {
+		if err := st.CreateSession(ctx, store.Session{IDHash: auth.Hash(auth.NewToken()), WorkspaceID: a.ws.ID,
+			ContactID: &a.contact.ID, CSRFToken: "x", ExpiresAt: exp}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CreateMagicLink(ctx, store.MagicLink{TokenHash: auth.Hash(auth.NewToken()), WorkspaceID: a.ws.ID,
+			ContactID: a.contact.ID, Purpose: "signin", ExpiresAt: exp}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := st.DeleteExpired(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("DeleteExpired = %d, %v; want the 2 long-expired rows", n, err)
+	}
+	if n, _ := st.DeleteExpired(ctx); n != 0 {
+		t.Fatalf("second sweep deleted %d", n)
+	}
 }

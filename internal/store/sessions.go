@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Session is a signed-in browser: a staff user or a contact. Only the hash of its
@@ -45,4 +47,28 @@ func (s *Store) DeleteSession(ctx context.Context, idHash []byte) error {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
 	return nil
+}
+
+// DeleteExpired removes sessions that have expired and sign-in links that expired or
+// were spent, a day after the fact; it returns how many rows went.
+func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM sessions WHERE expires_at < now() - interval '1 day'`,
+			`DELETE FROM magic_links WHERE expires_at < now() - interval '1 day' OR used_at < now() - interval '1 day'`,
+		} {
+			res, err := tx.ExecContext(ctx, q)
+			if err != nil {
+				return err
+			}
+			m, _ := res.RowsAffected()
+			n += m
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: delete expired: %w", err)
+	}
+	return n, nil
 }
