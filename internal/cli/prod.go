@@ -77,11 +77,14 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []str
 	if err := cfg.RequireExternal(true, true); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.WorkerMetricsAddr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w (set ONBOARD_WORKER_METRICS_ADDR to a free address)", cfg.WorkerMetricsAddr, err)
+	var ln net.Listener
+	if cfg.WorkerMetricsAddr != "off" {
+		var err error
+		if ln, err = net.Listen("tcp", cfg.WorkerMetricsAddr); err != nil {
+			return fmt.Errorf("listen on %s: %w (set ONBOARD_WORKER_METRICS_ADDR to a free address, or off)", cfg.WorkerMetricsAddr, err)
+		}
+		defer ln.Close()
 	}
-	defer ln.Close()
 	st, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -96,8 +99,10 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []str
 	if err := worker.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace, log); err != nil {
 		return err
 	}
-	go serveWorkerMetrics(ln, reg, log)
-	log.Info("worker running", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace, "metrics", ln.Addr().String())
+	if ln != nil {
+		go serveWorkerMetrics(ln, reg, log)
+	}
+	log.Info("worker running", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace, "metrics", cfg.WorkerMetricsAddr)
 	w := worker.New(tc, cfg.TaskQueue, &activities.Activities{Store: st})
 	return w.Run(stopOn(ctx))
 }

@@ -52,7 +52,7 @@ type Config struct {
 	// an onboarding's workflow (ONBOARD_TEMPORAL_UI_URL); `dev` sets it to its own UI.
 	TemporalUIURL string
 	// WorkerMetricsAddr is where `onboard worker` serves /metrics and /healthz
-	// (ONBOARD_WORKER_METRICS_ADDR).
+	// (ONBOARD_WORKER_METRICS_ADDR); "off" serves nothing.
 	WorkerMetricsAddr string
 }
 
@@ -90,7 +90,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		LogLevel:          strings.ToLower(r.str("ONBOARD_LOG_LEVEL", "info")),
 		MaxBodyBytes:      int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
 		TrustedProxies:    r.list("ONBOARD_TRUSTED_PROXIES"),
-		WorkerMetricsAddr: r.str("ONBOARD_WORKER_METRICS_ADDR", ":9090"),
+		WorkerMetricsAddr: r.str("ONBOARD_WORKER_METRICS_ADDR", ":9091"),
 		TemporalUIURL:     strings.TrimRight(r.str("ONBOARD_TEMPORAL_UI_URL", ""), "/"),
 	}
 	if c.BaseURL == "" {
@@ -104,7 +104,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	r.check(c.DevAPIKey == "" || len(c.DevAPIKey) >= 16, "ONBOARD_DEV_API_KEY", "want at least 16 characters")
 	r.check(c.TemporalUIURL == "" || strings.HasPrefix(c.TemporalUIURL, "http://") || strings.HasPrefix(c.TemporalUIURL, "https://"),
 		"ONBOARD_TEMPORAL_UI_URL", "want an http:// or https:// URL")
-	r.check(validAddr(c.WorkerMetricsAddr), "ONBOARD_WORKER_METRICS_ADDR", "want host:port, e.g. :9090")
+	r.check(c.WorkerMetricsAddr == "off" || validAddr(c.WorkerMetricsAddr), "ONBOARD_WORKER_METRICS_ADDR", "want host:port, e.g. :9091, or off")
 	for _, p := range c.TrustedProxies {
 		r.check(validProxy(p), "ONBOARD_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR", p))
 	}

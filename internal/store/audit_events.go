@@ -40,7 +40,8 @@ func (s *Store) AuditEvents(ctx context.Context, workspaceID, onboardingID strin
 }
 
 // insertAuditEvent writes e (nothing when nil). An event for a state version replaces an
-// earlier one for the same version, so each version has exactly one event.
+// earlier one for the same version, so each version has exactly one event; an event
+// without a version is written once per (onboarding, request, action).
 func insertAuditEvent(ctx context.Context, tx *sqlx.Tx, e *AuditEvent) error {
 	if e == nil {
 		return nil
@@ -49,12 +50,15 @@ func insertAuditEvent(ctx context.Context, tx *sqlx.Tx, e *AuditEvent) error {
 	if len(detail) == 0 || !json.Valid(detail) {
 		detail = []byte("{}")
 	}
+	conflict := `ON CONFLICT (onboarding_id, state_version) WHERE state_version IS NOT NULL DO UPDATE SET
+			actor = EXCLUDED.actor, action = EXCLUDED.action, subject = EXCLUDED.subject,
+			request_id = EXCLUDED.request_id, detail = EXCLUDED.detail, created_at = now()`
+	if e.StateVersion == nil {
+		conflict = `ON CONFLICT (onboarding_id, request_id, action) WHERE state_version IS NULL DO NOTHING`
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events
 			(workspace_id, onboarding_id, state_version, actor, action, subject, request_id, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (onboarding_id, state_version) WHERE state_version IS NOT NULL DO UPDATE SET
-			actor = EXCLUDED.actor, action = EXCLUDED.action, subject = EXCLUDED.subject,
-			request_id = EXCLUDED.request_id, detail = EXCLUDED.detail, created_at = now()`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) `+conflict,
 		e.WorkspaceID, e.OnboardingID, e.StateVersion, e.Actor, e.Action, e.Subject, e.RequestID, detail)
 	if err != nil {
 		return fmt.Errorf("store: audit event: %w", err)

@@ -41,3 +41,35 @@ func TestCrossWorkspaceReferencesAreRefused(t *testing.T) {
 		t.Error("onboarding in beta of alpha's account: accepted")
 	}
 }
+
+func TestDeletingACSMClearsTheirAccounts(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	a := newTenant(t, st, "alpha")
+	if _, err := st.DB().ExecContext(ctx, `DELETE FROM staff_users WHERE id = $1`, a.csm.ID); err != nil {
+		t.Fatalf("deleting a staff user who is an account's CSM: %v", err)
+	}
+	acct, err := st.Account(ctx, a.ws.ID, a.account.ID)
+	if err != nil || acct.CSMID != nil {
+		t.Fatalf("account after its CSM left: csm %v, %v", acct.CSMID, err)
+	}
+}
+
+func TestUnversionedAuditEventsAreRecordedOnce(t *testing.T) {
+	st := testenv.Store(t)
+	ctx := context.Background()
+	a := newTenant(t, st, "alpha")
+	ob, _ := newOnboarding(t, st, a, a.account, "")
+	rid := "req-late"
+	e := store.AuditEvent{WorkspaceID: a.ws.ID, OnboardingID: &ob.ID, Actor: "api-key:1",
+		Action: "task.complete.rejected", Subject: "kickoff", RequestID: &rid}
+	for i := 0; i < 3; i++ { // a local activity retried after its commit
+		if err := st.RecordAuditEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	events, err := st.AuditEvents(ctx, a.ws.ID, ob.ID)
+	if err != nil || len(events) != 1 {
+		t.Fatalf("events = %d, %v; want 1", len(events), err)
+	}
+}

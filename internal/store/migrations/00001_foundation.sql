@@ -28,11 +28,13 @@ CREATE TABLE accounts (
     name         text NOT NULL,
     external_id  text,
     timezone     text NOT NULL DEFAULT 'UTC',
-    csm_id       uuid,
+    -- Two keys on csm_id: the first clears it when the staff user goes (a column list on
+    -- ON DELETE SET NULL would need PostgreSQL 15), the second keeps it in the workspace.
+    csm_id       uuid REFERENCES staff_users (id) ON DELETE SET NULL,
     created_at   timestamptz NOT NULL DEFAULT now(),
     UNIQUE (workspace_id, external_id),
     UNIQUE (id, workspace_id),
-    FOREIGN KEY (csm_id, workspace_id) REFERENCES staff_users (id, workspace_id) ON DELETE SET NULL (csm_id)
+    FOREIGN KEY (csm_id, workspace_id) REFERENCES staff_users (id, workspace_id)
 );
 CREATE INDEX accounts_workspace ON accounts (workspace_id, name);
 
@@ -174,6 +176,8 @@ CREATE TABLE audit_events (
     created_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX audit_events_version ON audit_events (onboarding_id, state_version) WHERE state_version IS NOT NULL;
+-- Events outside a state change (a queued action rejected later) are kept once per request.
+CREATE UNIQUE INDEX audit_events_unversioned ON audit_events (onboarding_id, request_id, action) WHERE state_version IS NULL;
 CREATE INDEX audit_events_request ON audit_events (onboarding_id, request_id);
 CREATE INDEX audit_events_workspace ON audit_events (workspace_id, created_at DESC);
 
