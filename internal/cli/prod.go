@@ -10,9 +10,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/onboard-oss/onboard/activities"
-	"github.com/onboard-oss/onboard/worker"
-
 	"github.com/onboard-oss/onboard/internal/config"
 	"github.com/onboard-oss/onboard/internal/metrics"
 	"github.com/onboard-oss/onboard/internal/store"
@@ -96,14 +93,14 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []str
 		return err
 	}
 	defer tc.Close()
-	if err := worker.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace, log); err != nil {
+	w, err := newWorker(ctx, cfg, tc, st, log)
+	if err != nil {
 		return err
 	}
 	if ln != nil {
 		go serveWorkerMetrics(ln, reg, log)
 	}
 	log.Info("worker running", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace, "metrics", cfg.WorkerMetricsAddr)
-	w := worker.New(tc, cfg.TaskQueue, &activities.Activities{Store: st})
 	return w.Run(stopOn(ctx))
 }
 

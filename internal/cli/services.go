@@ -54,13 +54,21 @@ func loadPlans() ([]plans.Template, error) {
 	return plans.Load(templates.FS, "plans")
 }
 
-// startWorker registers search attributes and starts a worker in the background (dev);
-// stop it with Stop.
-func startWorker(ctx context.Context, cfg config.Config, tc client.Client, st *store.Store, log *slog.Logger) (sdkworker.Worker, error) {
+// newWorker registers the search attributes and returns a worker ready to Start (dev,
+// in the background) or Run (the worker process).
+func newWorker(ctx context.Context, cfg config.Config, tc client.Client, st *store.Store, log *slog.Logger) (sdkworker.Worker, error) {
 	if err := worker.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace, log); err != nil {
 		return nil, err
 	}
-	w := worker.New(tc, cfg.TaskQueue, &activities.Activities{Store: st})
+	return worker.New(tc, cfg.TaskQueue, &activities.Activities{Store: st}), nil
+}
+
+// startWorker starts a worker in the background; stop it with Stop.
+func startWorker(ctx context.Context, cfg config.Config, tc client.Client, st *store.Store, log *slog.Logger) (sdkworker.Worker, error) {
+	w, err := newWorker(ctx, cfg, tc, st, log)
+	if err != nil {
+		return nil, err
+	}
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("start worker: %w", err)
 	}

@@ -5,6 +5,7 @@ package metrics
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -44,21 +45,13 @@ func (r *Registry) ObserveHTTP(route, method string, status int, d time.Duration
 	if route == "" {
 		route = "unmatched"
 	}
-	r.requests.WithLabelValues(route, method, statusText(status)).Inc()
+	r.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	r.duration.WithLabelValues(route, method).Observe(d.Seconds())
 }
 
 // Handler serves the metrics in the Prometheus text format.
 func (r *Registry) Handler() http.Handler {
 	return promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{})
-}
-
-func statusText(code int) string {
-	const digits = "0123456789"
-	if code < 100 || code > 999 {
-		return "unknown"
-	}
-	return string([]byte{digits[code/100], digits[code/10%10], digits[code%10]})
 }
 
 // sdkTags are the tags the Temporal SDK attaches; others are dropped so every
