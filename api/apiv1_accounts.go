@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/mail"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,8 +37,8 @@ func (r accountRequest) validate() (store.Account, error) {
 		a.ExternalID = &id
 	}
 	if r.Timezone != nil && *r.Timezone != "" {
-		if _, err := time.LoadLocation(*r.Timezone); err != nil || *r.Timezone == "Local" {
-			return a, badRequest("timezone: %q is not an IANA time zone such as Europe/Paris", *r.Timezone)
+		if _, err := onboarding.Location(*r.Timezone); err != nil {
+			return a, err
 		}
 		a.Timezone = *r.Timezone
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -13,7 +14,7 @@ import (
 
 func (s *Server) apiPlans(c *gin.Context) {
 	out := []planJSON{}
-	for _, t := range s.engine.Plans() {
+	for _, t := range s.engine.Plans.Templates() {
 		out = append(out, newPlanJSON(t.Plan))
 	}
 	c.JSON(http.StatusOK, out)
@@ -77,10 +78,14 @@ func (s *Server) apiCreateOnboarding(c *gin.Context) {
 }
 
 func (s *Server) apiOnboardings(c *gin.Context) {
-	f := store.OnboardingFilter{Status: c.Query("status"), AccountID: c.Query("account_id")}
-	if f.Status != "" && !validStatus(f.Status) {
-		_ = c.Error(badRequest("status: want one of active, paused, live, completed, cancelled"))
-		return
+	f := store.OnboardingFilter{AccountID: c.Query("account_id")}
+	if q := c.Query("status"); q != "" {
+		status, ok := onboarding.ParseStatus(q)
+		if !ok {
+			_ = c.Error(badRequest("status: want one of %s", statusNames()))
+			return
+		}
+		f.Status = status
 	}
 	list, err := s.store.Onboardings(c.Request.Context(), workspaceID(c), f)
 	if err != nil {
@@ -89,41 +94,35 @@ func (s *Server) apiOnboardings(c *gin.Context) {
 	}
 	out := make([]onboardingJSON, 0, len(list))
 	for _, o := range list {
-		out = append(out, newOnboardingJSON(o, nil, nil))
+		out = append(out, newOnboardingJSON(store.OnboardingDetail{Onboarding: o}))
 	}
 	c.JSON(http.StatusOK, out)
 }
 
-func validStatus(s string) bool {
-	for _, st := range onboarding.Statuses {
-		if string(st) == s {
-			return true
-		}
+// statusNames lists the onboarding statuses for a message: "active, paused, ...".
+func statusNames() string {
+	names := make([]string, len(onboarding.Statuses))
+	for i, st := range onboarding.Statuses {
+		names[i] = string(st)
 	}
-	return false
+	return strings.Join(names, ", ")
 }
 
 func (s *Server) apiOnboarding(c *gin.Context) {
-	o, err := s.store.Onboarding(c.Request.Context(), workspaceID(c), c.Param("id"))
+	d, err := s.store.OnboardingDetail(c.Request.Context(), workspaceID(c), c.Param("id"))
 	if err != nil {
 		_ = c.Error(notFoundAs(err, "onboarding"))
 		return
 	}
-	s.respondOnboarding(c, http.StatusOK, o)
+	c.JSON(http.StatusOK, newOnboardingJSON(d))
 }
 
 // respondOnboarding answers with the onboarding, its phases and tasks.
 func (s *Server) respondOnboarding(c *gin.Context, status int, o store.Onboarding) {
-	ctx := c.Request.Context()
-	phases, err := s.store.OnboardingPhases(ctx, o.ID)
+	list, err := s.store.OnboardingDetails(c.Request.Context(), []store.Onboarding{o})
 	if err != nil {
 		_ = c.Error(err)
 		return
 	}
-	tasks, err := s.store.OnboardingTasks(ctx, o.ID)
-	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	c.JSON(status, newOnboardingJSON(o, phases, tasks))
+	c.JSON(status, newOnboardingJSON(list[0]))
 }

@@ -86,7 +86,7 @@ func (s *Server) requireStaff(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	u, err := s.store.StaffUser(c.Request.Context(), *se.StaffUserID)
+	u, err := s.store.StaffUser(c.Request.Context(), se.WorkspaceID, *se.StaffUserID)
 	if err != nil {
 		abort(c, err)
 		return

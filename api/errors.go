@@ -46,7 +46,7 @@ var errUnauthorized = &Error{Status: http.StatusUnauthorized, Code: "unauthorize
 func classify(err error) *Error {
 	var e *Error
 	var te *onboarding.TransitionError
-	var ie *engine.InputError
+	var ie *onboarding.InputError
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &e):

@@ -67,12 +67,16 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(tc.Close)
-	tpls, err := plans.Load(templates.FS, "plans")
+	catalog, err := plans.LoadCatalog(templates.FS, "plans")
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := catalog.Save(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
 	h := &harness{t: t, store: st, temporal: tc, taskQueue: "test-" + uuid.NewString()}
-	h.engine = engine.New(st, tc, h.taskQueue, o.updateTimeout, tpls, testenv.Logger())
+	h.engine = &engine.Engine{Store: st, Temporal: tc, Plans: catalog, TaskQueue: h.taskQueue,
+		UpdateTimeout: o.updateTimeout, Log: testenv.Logger()}
 	cfg, _ := config.FromLookup(func(string) (string, bool) { return "", false })
 	cfg.SecureCookies = false
 	cfg.TemporalUIURL = "http://temporal-ui.test"

@@ -21,23 +21,13 @@ type pages struct {
 }
 
 var pageFuncs = template.FuncMap{
-	"date": func(t any) string { return formatDay(t, "") },
+	"date": func(t any) string { return formatDay(t, time.UTC) },
 	// day shows a moment as the calendar day it falls on in a time zone (the account's):
 	// a task due at the end of a New York day is still due that day, not the next.
-	"day": func(tz string, t any) string { return formatDay(t, tz) },
-	"label": func(s string) string {
-		if s == "" {
-			return ""
-		}
-		words := strings.Split(s, "_")
-		for i, w := range words {
-			words[i] = strings.ToUpper(w[:1]) + w[1:]
-		}
-		return strings.Join(words, " ")
-	},
+	"day": func(loc *time.Location, t any) string { return formatDay(t, loc) },
 }
 
-func formatDay(t any, tz string) string {
+func formatDay(t any, loc *time.Location) string {
 	var v time.Time
 	switch x := t.(type) {
 	case time.Time:
@@ -50,10 +40,7 @@ func formatDay(t any, tz string) string {
 	default:
 		return "—"
 	}
-	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
-		v = v.In(loc)
-	}
-	return v.Format("Mon 2 Jan 2006")
+	return v.In(loc).Format("Mon 2 Jan 2006")
 }
 
 // parsePages parses every page of templates/portal and templates/staff, each with its

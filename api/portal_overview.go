@@ -2,24 +2,29 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
 type portalOverview struct {
 	Contact     store.Contact
 	Onboardings []portalOnboarding
+	// Loc is the account's time zone: due days are shown as the customer's calendar has them.
+	Loc *time.Location
 }
 
 type portalOnboarding struct {
 	Onboarding store.Onboarding
-	Phases     []portalPhase
+	Phases     []phaseView
 	NextSteps  []store.OnboardingTask
 }
 
-type portalPhase struct {
+// phaseView is a phase with the tasks a page shows under it.
+type phaseView struct {
 	Phase store.OnboardingPhase
 	Tasks []store.OnboardingTask
 }
@@ -27,68 +32,48 @@ type portalPhase struct {
 // portalOverview shows a contact their account's onboardings: progress, phases, the
 // tasks they can see and what is theirs to do next.
 func (s *Server) portalOverview(c *gin.Context) {
+	ctx := c.Request.Context()
 	contact := c.MustGet(ctxContact).(store.Contact)
-	list, err := s.store.OnboardingsForAccount(c.Request.Context(), contact.WorkspaceID, contact.AccountID)
+	list, err := s.store.OnboardingsForAccount(ctx, contact.WorkspaceID, contact.AccountID)
 	if err != nil {
 		_ = c.Error(err)
 		return
 	}
-	data := portalOverview{Contact: contact}
-	for _, o := range list {
-		po, err := s.portalOnboarding(c, o)
-		if err != nil {
-			_ = c.Error(err)
-			return
-		}
-		data.Onboardings = append(data.Onboardings, po)
+	details, err := s.store.OnboardingDetails(ctx, list)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	data := portalOverview{Contact: contact, Loc: time.UTC}
+	for _, d := range details {
+		data.Loc = accountLocation(d.AccountTimezone)
+		data.Onboardings = append(data.Onboardings, portalOnboarding{Onboarding: d.Onboarding,
+			Phases: phaseViews(d, func(t store.OnboardingTask) bool { return t.CustomerVisible }),
+			NextSteps: d.TasksWhere(func(t store.OnboardingTask) bool {
+				return t.NextStep && t.Owner == onboarding.OwnerCustomer
+			})})
 	}
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, http.StatusOK, "portal/overview", view{Title: "Your onboarding", CSRF: se.CSRFToken, User: contact.Name, Data: data})
 }
 
-func (s *Server) portalOnboarding(c *gin.Context, o store.Onboarding) (portalOnboarding, error) {
-	phases, err := s.store.OnboardingPhases(c.Request.Context(), o.ID)
-	if err != nil {
-		return portalOnboarding{}, err
-	}
-	tasks, err := s.store.OnboardingTasks(c.Request.Context(), o.ID)
-	if err != nil {
-		return portalOnboarding{}, err
-	}
-	done := map[string]bool{}
-	for _, t := range tasks {
-		done[t.Key] = t.Status == "completed" || t.Status == "skipped"
-	}
-	po := portalOnboarding{Onboarding: o,
-		Phases: byPhase(phases, tasks, func(t store.OnboardingTask) bool { return t.CustomerVisible })}
-	for _, t := range tasks {
-		if t.CustomerVisible && t.Owner == "customer" && !done[t.Key] && ready(t, done) {
-			po.NextSteps = append(po.NextSteps, t)
-		}
-	}
-	return po, nil
-}
-
-func ready(t store.OnboardingTask, done map[string]bool) bool {
-	for _, d := range t.DependsOn {
-		if !done[d] {
-			return false
-		}
-	}
-	return true
-}
-
-// byPhase groups the tasks that keep accepts under their phases, in plan order.
-func byPhase(phases []store.OnboardingPhase, tasks []store.OnboardingTask, keep func(store.OnboardingTask) bool) []portalPhase {
-	out := make([]portalPhase, 0, len(phases))
-	for _, p := range phases {
-		pp := portalPhase{Phase: p}
-		for _, t := range tasks {
-			if t.PhaseKey == p.Key && keep(t) {
-				pp.Tasks = append(pp.Tasks, t)
-			}
-		}
-		out = append(out, pp)
+// phaseViews groups the tasks that keep accepts under their phases, in plan order.
+func phaseViews(d store.OnboardingDetail, keep func(store.OnboardingTask) bool) []phaseView {
+	out := make([]phaseView, 0, len(d.Phases))
+	for _, p := range d.Phases {
+		out = append(out, phaseView{Phase: p, Tasks: d.TasksWhere(func(t store.OnboardingTask) bool {
+			return t.PhaseKey == p.Key && keep(t)
+		})})
 	}
 	return out
+}
+
+// accountLocation returns an account's time zone; accounts are validated on the way in,
+// so an unknown zone (a database edited by hand) shows UTC rather than failing the page.
+func accountLocation(tz string) *time.Location {
+	loc, err := onboarding.Location(tz)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }

@@ -3,24 +3,24 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
 type staffList struct {
 	Onboardings []store.Onboarding
-	Status      string
-	Statuses    []string
+	Status      onboarding.Status
+	Statuses    []onboarding.Status
 }
 
-// staffOnboardings lists the workspace's onboardings, optionally by status.
+// staffOnboardings lists the workspace's onboardings, optionally by status; an unknown
+// status shows them all.
 func (s *Server) staffOnboardings(c *gin.Context) {
-	status := c.Query("status")
-	if status != "" && !validStatus(status) {
-		status = ""
-	}
+	status, _ := onboarding.ParseStatus(c.Query("status"))
 	list, err := s.store.Onboardings(c.Request.Context(), workspaceID(c), store.OnboardingFilter{Status: status})
 	if err != nil {
 		_ = c.Error(err)
@@ -29,39 +29,32 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, http.StatusOK, "staff/onboardings", view{Title: "Onboardings", CSRF: se.CSRFToken, User: u.Name,
-		Data: staffList{Onboardings: list, Status: status, Statuses: []string{"active", "paused", "live", "completed", "cancelled"}}})
+		Data: staffList{Onboardings: list, Status: status, Statuses: onboarding.Statuses}})
 }
 
 type staffDetail struct {
 	Onboarding store.Onboarding
-	Phases     []portalPhase
+	Phases     []phaseView
+	// Loc is the account's time zone, in which due days are shown.
+	Loc *time.Location
 	// WorkflowURL opens the onboarding's workflow in the Temporal Web UI, when configured.
 	WorkflowURL string
 }
 
 // staffOnboarding shows one onboarding with every task, including internal ones.
 func (s *Server) staffOnboarding(c *gin.Context) {
-	o, err := s.store.Onboarding(c.Request.Context(), workspaceID(c), c.Param("id"))
+	d, err := s.store.OnboardingDetail(c.Request.Context(), workspaceID(c), c.Param("id"))
 	if err != nil {
 		_ = c.Error(notFoundAs(err, "onboarding"))
 		return
 	}
-	phases, err := s.store.OnboardingPhases(c.Request.Context(), o.ID)
-	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	tasks, err := s.store.OnboardingTasks(c.Request.Context(), o.ID)
-	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	data := staffDetail{Onboarding: o, Phases: byPhase(phases, tasks, func(store.OnboardingTask) bool { return true })}
+	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone),
+		Phases: phaseViews(d, func(store.OnboardingTask) bool { return true })}
 	if s.cfg.TemporalUIURL != "" {
 		data.WorkflowURL = s.cfg.TemporalUIURL + "/namespaces/" + url.PathEscape(s.cfg.TemporalNamespace) +
-			"/workflows/" + url.PathEscape(o.WorkflowID)
+			"/workflows/" + url.PathEscape(d.WorkflowID)
 	}
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	se := c.MustGet(ctxSession).(store.Session)
-	s.pages.render(c, http.StatusOK, "staff/onboarding", view{Title: o.AccountName, CSRF: se.CSRFToken, User: u.Name, Data: data})
+	s.pages.render(c, http.StatusOK, "staff/onboarding", view{Title: d.AccountName, CSRF: se.CSRFToken, User: u.Name, Data: data})
 }

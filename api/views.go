@@ -71,14 +71,17 @@ type taskJSON struct {
 	DueAt         *time.Time `json:"due_at"`
 	Assignee      *string    `json:"assignee"`
 	Required      bool       `json:"required"`
+	NextStep      bool       `json:"next_step"`
 	BlockedReason string     `json:"blocked_reason,omitempty"`
 	CompletedAt   *time.Time `json:"completed_at,omitempty"`
 }
 
-func newOnboardingJSON(o store.Onboarding, phases []store.OnboardingPhase, tasks []store.OnboardingTask) onboardingJSON {
+// newOnboardingJSON shows an onboarding; its phases and tasks when d holds them.
+func newOnboardingJSON(d store.OnboardingDetail) onboardingJSON {
+	o := d.Onboarding
 	out := onboardingJSON{
 		ID: o.ID, AccountID: o.AccountID, AccountName: o.AccountName, Plan: o.PlanKey, PlanVersion: o.PlanVersion,
-		Status: o.Status, Health: o.Health, Progress: o.Progress, TasksDone: o.TasksDone, TasksTotal: o.TasksTotal,
+		Status: string(o.Status), Health: string(o.Health), Progress: o.Progress, TasksDone: o.TasksDone, TasksTotal: o.TasksTotal,
 		StartDate: o.StartDate.Format(time.DateOnly), WentLiveAt: o.WentLiveAt, WorkflowID: o.WorkflowID,
 		Version: o.StateVersion, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
@@ -87,19 +90,19 @@ func newOnboardingJSON(o store.Onboarding, phases []store.OnboardingPhase, tasks
 		out.TargetGoLive = &d
 	}
 	byPhase := map[string][]taskJSON{}
-	for _, t := range tasks {
+	for _, t := range d.Tasks {
 		byPhase[t.PhaseKey] = append(byPhase[t.PhaseKey], newTaskJSON(t))
 	}
-	for _, p := range phases {
-		out.Phases = append(out.Phases, phaseJSON{Key: p.Key, Name: p.Name, Status: p.Status, Progress: p.Progress,
+	for _, p := range d.Phases {
+		out.Phases = append(out.Phases, phaseJSON{Key: p.Key, Name: p.Name, Status: string(p.Status), Progress: p.Progress,
 			Tasks: orEmpty(byPhase[p.Key])})
 	}
 	return out
 }
 
 func newTaskJSON(t store.OnboardingTask) taskJSON {
-	out := taskJSON{Key: t.Key, Title: t.Title, Owner: t.Owner, Type: t.Type, Status: t.Status,
-		DependsOn: orEmpty([]string(t.DependsOn)), DueAt: t.DueAt, Required: t.Required,
+	out := taskJSON{Key: t.Key, Title: t.Title, Owner: string(t.Owner), Type: string(t.Type), Status: string(t.Status),
+		DependsOn: orEmpty([]string(t.DependsOn)), DueAt: t.DueAt, Required: t.Required, NextStep: t.NextStep,
 		BlockedReason: t.BlockedReason, CompletedAt: t.CompletedAt}
 	if t.Assignee != "" {
 		out.Assignee = &t.Assignee

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 
+	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -37,18 +40,31 @@ func Register(r interface {
 	r.RegisterActivity(acts)
 }
 
-// EnsureSearchAttributes registers the onboarding search attributes in namespace,
-// tolerating ones that already exist. On servers that refuse it (Temporal Cloud
-// registers attributes in its console) it logs a warning instead of failing.
+// EnsureSearchAttributes registers the onboarding search attributes in namespace, on
+// every start: attributes passed when a dev server's namespace was created are ignored
+// for an existing database, and a new version may add attributes. Existing ones are
+// kept; one that exists with another type is an error, since every upsert of it would
+// fail. On servers that refuse registration (Temporal Cloud registers attributes in its
+// console) it logs a warning instead of failing.
 func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace string, log *slog.Logger) error {
+	return ensureSearchAttributes(ctx, c, namespace, workflows.SearchAttributeTypes(), log)
+}
+
+func ensureSearchAttributes(ctx context.Context, c client.Client, namespace string, want map[string]enums.IndexedValueType, log *slog.Logger) error {
 	op := c.OperatorService()
 	have, err := op.ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
 	if err != nil {
 		return fmt.Errorf("worker: list search attributes: %w", err)
 	}
-	missing := workflows.SearchAttributeTypes()
-	for name := range have.GetCustomAttributes() {
-		delete(missing, name)
+	missing := map[string]enums.IndexedValueType{}
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		got, ok := have.GetCustomAttributes()[name]
+		switch {
+		case !ok:
+			missing[name] = want[name]
+		case got != want[name]:
+			return fmt.Errorf("worker: search attribute %s exists with type %s, want %s", name, got, want[name])
+		}
 	}
 	if len(missing) == 0 {
 		return nil
@@ -60,8 +76,8 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 	case err == nil, errors.As(err, &exists):
 		return nil
 	case errors.As(err, &denied):
-		log.Warn("cannot register search attributes; register them on the server", "error", err)
+		log.Warn("cannot register search attributes; register them on the server", "missing", slices.Sorted(maps.Keys(missing)), "error", err)
 		return nil
 	}
-	return fmt.Errorf("worker: add search attributes: %w", err)
+	return fmt.Errorf("worker: add search attributes %v: %w", slices.Sorted(maps.Keys(missing)), err)
 }

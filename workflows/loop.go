@@ -52,7 +52,7 @@ func (w *onboardingWorkflow) sleep(ctx workflow.Context) error {
 		w.timer.start(ctx, next, why)
 	}
 	err := workflow.Await(ctx, func() bool {
-		return w.timer.fired() || w.state.Version != seen || w.signals.Len() > 0 ||
+		return w.timer.fired() || w.state.Version != seen || w.signals.pending() ||
 			workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 	})
 	if w.timer.fired() {
@@ -91,8 +91,8 @@ func (t *wakeTimer) stop() {
 // one is put on record in the audit log rather than dropped in silence.
 func (w *onboardingWorkflow) drainSignals(ctx workflow.Context) {
 	for {
-		var a onboarding.TaskAction
-		if !w.signals.ReceiveAsync(&a) {
+		a, ok := w.signals.next()
+		if !ok {
 			return
 		}
 		if _, err := w.apply(ctx, a); err != nil {
@@ -134,10 +134,33 @@ func (w *onboardingWorkflow) continueAsNew(ctx workflow.Context) (OnboardingResu
 		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 			return OnboardingResult{}, err
 		}
-		if w.signals.Len() == 0 {
+		if !w.signals.pending() {
 			break
 		}
 		w.drainSignals(ctx)
 	}
 	return OnboardingResult{}, workflow.NewContinueAsNewError(ctx, Onboarding, OnboardingInput{State: w.state})
+}
+
+// queuedActions are the signal channels queued task actions arrive on: the legacy name
+// and the current one, read in that fixed order so replay always sees the same sequence.
+type queuedActions []workflow.ReceiveChannel
+
+func (q queuedActions) pending() bool {
+	for _, ch := range q {
+		if ch.Len() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (q queuedActions) next() (onboarding.TaskAction, bool) {
+	var a onboarding.TaskAction
+	for _, ch := range q {
+		if ch.ReceiveAsync(&a) {
+			return a, true
+		}
+	}
+	return a, false
 }

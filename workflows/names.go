@@ -3,6 +3,8 @@
 package workflows
 
 import (
+	"time"
+
 	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 
@@ -17,7 +19,12 @@ const (
 	UpdateTaskAction = "task-action"
 	// SignalTaskAction carries the same action when no worker answered the Update in
 	// time: a signal is durable without a worker, and the request ID makes it idempotent.
-	SignalTaskAction = "task-action"
+	// Its own name lets ops tell a queued action from an answered one in the history.
+	SignalTaskAction = "task-action-queued"
+	// legacySignalTaskAction is the name queued actions were signalled under while it
+	// was the Update's name too. Workflows still listen on it: a running onboarding may
+	// hold such a signal, and an api process of that version may still send one.
+	legacySignalTaskAction = "task-action"
 	// QueryState returns the full onboarding.State.
 	QueryState = "state"
 	// DefaultTaskQueue is the task queue the worker polls unless configured otherwise.
@@ -48,17 +55,35 @@ func SearchAttributeTypes() map[string]enums.IndexedValueType {
 	}
 }
 
+// searchValues are the values of every search attribute for one state. It is a
+// comparable value, so the workflow can tell whether anything changed since its last upsert.
+type searchValues struct {
+	status, health, csmEmail, account, plan string
+	goLive                                  int64 // Unix seconds; dates carry no sub-second part
+	progress                                int64
+}
+
+func searchValuesOf(st *onboarding.State) searchValues {
+	return searchValues{status: string(st.Status), health: string(st.Health), csmEmail: st.CSMEmail,
+		account: st.AccountName, plan: st.Plan.Key, goLive: st.TargetGoLive.Unix(),
+		progress: int64(st.Progress(onboarding.AllTasks).Percent())}
+}
+
+func (v searchValues) updates() []temporal.SearchAttributeUpdate {
+	return []temporal.SearchAttributeUpdate{
+		AttrStatus.ValueSet(v.status),
+		AttrHealth.ValueSet(v.health),
+		AttrCSMEmail.ValueSet(v.csmEmail),
+		AttrAccount.ValueSet(v.account),
+		AttrPlan.ValueSet(v.plan),
+		AttrGoLive.ValueSet(time.Unix(v.goLive, 0).UTC()),
+		AttrProgress.ValueSet(v.progress),
+	}
+}
+
 // SearchAttributes returns the current values of every search attribute for a state.
 func SearchAttributes(st *onboarding.State) []temporal.SearchAttributeUpdate {
-	return []temporal.SearchAttributeUpdate{
-		AttrStatus.ValueSet(string(st.Status)),
-		AttrHealth.ValueSet(string(st.Health)),
-		AttrCSMEmail.ValueSet(st.CSMEmail),
-		AttrAccount.ValueSet(st.AccountName),
-		AttrPlan.ValueSet(st.Plan.Key),
-		AttrGoLive.ValueSet(st.TargetGoLive),
-		AttrProgress.ValueSet(int64(st.Progress(onboarding.AllTasks).Percent())),
-	}
+	return searchValuesOf(st).updates()
 }
 
 // StartSearchAttributes returns the search attributes to set when starting a workflow.

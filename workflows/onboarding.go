@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -40,7 +39,7 @@ func Onboarding(ctx workflow.Context, in OnboardingInput) (OnboardingResult, err
 		state:   in.State,
 		saved:   in.State.Version,
 		mu:      workflow.NewMutex(ctx),
-		signals: workflow.GetSignalChannel(ctx, SignalTaskAction),
+		signals: queuedActions{workflow.GetSignalChannel(ctx, legacySignalTaskAction), workflow.GetSignalChannel(ctx, SignalTaskAction)},
 	}
 	if err := w.register(ctx); err != nil {
 		return OnboardingResult{}, err
@@ -53,10 +52,10 @@ type onboardingWorkflow struct {
 	// saved is the highest state version the read model is known to hold.
 	saved   int64
 	mu      workflow.Mutex
-	signals workflow.ReceiveChannel
+	signals queuedActions
 	timer   wakeTimer
 	// upserted is the search attribute values last upserted in this run.
-	upserted string
+	upserted *searchValues
 }
 
 func (w *onboardingWorkflow) register(ctx workflow.Context) error {
@@ -126,14 +125,12 @@ const changeOnlyUpserts = "upsert-search-attributes-only-when-changed"
 
 // upsertSearchAttributes keeps the onboarding's search attributes current.
 func (w *onboardingWorkflow) upsertSearchAttributes(ctx workflow.Context) {
-	st := &w.state
-	key := fmt.Sprintf("%s|%s|%s|%s|%s|%d|%d", st.Status, st.Health, st.CSMEmail, st.AccountName, st.Plan.Key,
-		st.TargetGoLive.Unix(), st.Progress(onboarding.AllTasks).Percent())
-	if workflow.GetVersion(ctx, changeOnlyUpserts, workflow.DefaultVersion, 1) == 1 && key == w.upserted {
+	v := searchValuesOf(&w.state)
+	if workflow.GetVersion(ctx, changeOnlyUpserts, workflow.DefaultVersion, 1) == 1 && w.upserted != nil && *w.upserted == v {
 		return
 	}
-	w.upserted = key
-	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchAttributes(st)...); err != nil {
+	w.upserted = &v
+	if err := workflow.UpsertTypedSearchAttributes(ctx, v.updates()...); err != nil {
 		workflow.GetLogger(ctx).Warn("upsert search attributes failed", "error", err)
 	}
 }

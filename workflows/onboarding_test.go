@@ -49,10 +49,14 @@ func testPlan() onboarding.Plan {
 }
 
 func newState(now time.Time) onboarding.State {
-	return onboarding.New(onboarding.NewInput{
+	s, err := onboarding.New(onboarding.NewInput{
 		OnboardingID: "ob-1", WorkspaceID: "ws-1", AccountID: "acct-1", AccountName: "Acme",
 		CSMEmail: "csm@example.com", Plan: testPlan(), StartDate: now, Now: now,
 	})
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 // act builds a task action; customer-side for the customer's intake task.

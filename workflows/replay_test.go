@@ -34,8 +34,10 @@ import (
 //
 // After a change that needs workflow.GetVersion, keep the old files and record the new
 // version under a new name (onboarding_v2.json, ...). v1: before search attributes were
-// upserted only when changed; v2: with that change (GetVersion "upsert-search-attributes-only-when-changed").
-const recordedHistory = "testdata/onboarding_v2.json"
+// upserted only when changed; v2: with that change (GetVersion "upsert-search-attributes-only-when-changed"),
+// its queued action signalled as "task-action"; v3: queued actions signalled under their
+// own name, "task-action-queued" (the workflow listens on both names).
+const recordedHistory = "testdata/onboarding_v3.json"
 
 func TestReplayCommittedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
@@ -88,7 +90,7 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.StateVersion != res.Version || o.Status != string(onboarding.StatusCompleted) || o.Progress != 100 {
+	if o.StateVersion != res.Version || o.Status != onboarding.StatusCompleted || o.Progress != 100 {
 		t.Errorf("read model: version %d status %s progress %d, want %d completed 100",
 			o.StateVersion, o.Status, o.Progress, res.Version)
 	}
@@ -157,10 +159,13 @@ func createOnboarding(t *testing.T, ctx context.Context, st *store.Store) onboar
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
-	s := onboarding.New(onboarding.NewInput{
+	s, err := onboarding.New(onboarding.NewInput{
 		OnboardingID: uuid.NewString(), WorkspaceID: ws.ID, AccountID: acct.ID, AccountName: acct.Name,
 		CSMEmail: "csm@example.com", Plan: plan, StartDate: now, Now: now,
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	target := s.TargetGoLive
 	o := store.Onboarding{ID: s.OnboardingID, WorkspaceID: ws.ID, AccountID: acct.ID, PlanTemplateID: planID,
 		PlanKey: plan.Key, PlanVersion: plan.Version, WorkflowID: workflows.WorkflowID(s.OnboardingID),

@@ -1,59 +1,43 @@
 package bench
 
-// walk is a simulated user's way through one onboarding: its tasks in plan order with
-// their dependencies, and which are done.
+import "github.com/onboard-oss/onboard/internal/onboarding"
+
+// walk is a simulated user's way through one onboarding: its plan and task statuses as
+// the API showed them, moved forward with the domain core's own rules as tasks complete.
 type walk struct {
 	id    string
-	tasks []taskNode
-	done  map[string]bool
-	// open marks tasks that can still be completed (pending or in progress).
-	open map[string]bool
+	state onboarding.State
 }
 
-type taskNode struct {
-	key  string
-	deps []string
-}
-
-// newWalk reads an onboarding's tasks; completed and skipped ones count as done,
-// blocked ones are never picked.
+// newWalk reads an onboarding's tasks, in plan order with their dependencies.
 func newWalk(o onboardingDoc) *walk {
-	w := &walk{id: o.ID, done: map[string]bool{}, open: map[string]bool{}}
+	w := &walk{id: o.ID, state: onboarding.State{Status: onboarding.StatusActive}}
+	phase := onboarding.Phase{}
 	for _, ph := range o.Phases {
 		for _, t := range ph.Tasks {
-			w.tasks = append(w.tasks, taskNode{key: t.Key, deps: t.DependsOn})
-			switch t.Status {
-			case "completed", "skipped":
-				w.done[t.Key] = true
-			case "pending", "in_progress":
-				w.open[t.Key] = true
-			}
+			phase.Tasks = append(phase.Tasks, onboarding.Task{Key: t.Key, DependsOn: t.DependsOn})
+			w.state.Tasks = append(w.state.Tasks, onboarding.TaskState{Key: t.Key, Status: onboarding.TaskStatus(t.Status)})
 		}
 	}
+	w.state.Plan.Phases = []onboarding.Phase{phase}
 	return w
 }
 
-// next returns the first open task in plan order whose dependencies are all done.
+// next returns the first task in plan order that can be completed now.
 func (w *walk) next() (string, bool) {
-	for _, t := range w.tasks {
-		if w.open[t.key] && w.ready(t) {
-			return t.key, true
+	for _, t := range w.state.Tasks {
+		if w.state.Validate(complete(t.Key)) == nil {
+			return t.Key, true
 		}
 	}
 	return "", false
 }
 
-func (w *walk) ready(t taskNode) bool {
-	for _, d := range t.deps {
-		if !w.done[d] {
-			return false
-		}
-	}
-	return true
-}
-
 // markDone records that a task was completed.
 func (w *walk) markDone(key string) {
-	w.done[key] = true
-	delete(w.open, key)
+	_, _ = w.state.Apply(complete(key), w.state.StartDate)
+}
+
+func complete(key string) onboarding.TaskAction {
+	return onboarding.TaskAction{TaskKey: key, Action: onboarding.ActionComplete}
 }

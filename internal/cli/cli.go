@@ -42,7 +42,11 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "onboard: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
-	cfg, err := config.Load()
+	load := config.Load
+	if args[0] == "dev" {
+		load = config.LoadDev
+	}
+	cfg, err := load()
 	if err != nil {
 		fmt.Fprintf(stderr, "onboard: %v\n", err)
 		return 2

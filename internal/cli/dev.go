@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -12,9 +13,6 @@ import (
 	"github.com/onboard-oss/onboard/internal/config"
 	"github.com/onboard-oss/onboard/internal/demo"
 	"github.com/onboard-oss/onboard/internal/devstack"
-	"github.com/onboard-oss/onboard/internal/metrics"
-	"github.com/onboard-oss/onboard/internal/store"
-	"github.com/onboard-oss/onboard/workflows"
 )
 
 // devRetention keeps finished onboardings visible in the Web UI for weeks.
@@ -25,19 +23,12 @@ const devRetention = 30 * 24 * time.Hour
 // the worker, the web app and the demo data.
 func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string, stdout io.Writer) error {
 	started := time.Now()
-	if _, set := os.LookupEnv("ONBOARD_SECURE_COOKIES"); !set {
-		cfg.SecureCookies = false // dev serves plain http on localhost
-	}
 	dataDir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return fmt.Errorf("create ONBOARD_DATA_DIR %s: %w", dataDir, err)
-	}
-	tpls, err := loadPlans()
-	if err != nil {
-		return err
 	}
 	ln, err := listen(cfg)
 	if err != nil {
@@ -49,36 +40,36 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	if err := stack.start(ctx, &cfg, dataDir); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	svc, err := openServices(ctx, cfg, log, migrateSchema)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	reg := metrics.New()
-	tc, err := dialTemporal(ctx, cfg, log, reg)
+	defer svc.close()
+	return serveDev(ctx, svc, ln, stack, dataDir, started, stdout)
+}
+
+// serveDev runs the worker in the background, ensures the demo data and serves the web
+// app until ctx ends.
+func serveDev(ctx context.Context, svc *services, ln net.Listener, stack *devStack, dataDir string, started time.Time, stdout io.Writer) error {
+	w, err := svc.newWorker(ctx)
 	if err != nil {
 		return err
 	}
-	defer tc.Close()
-	w, err := startWorker(ctx, cfg, tc, st, log)
-	if err != nil {
-		return err
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
 	}
 	defer w.Stop()
-	eng := newEngine(cfg, st, tc, tpls, log)
-	d, err := demo.Ensure(ctx, st, eng, cfg.DevAPIKey, filepath.Join(dataDir, "dev-api-key"))
+	eng := svc.engine()
+	d, err := demo.Ensure(ctx, svc.store, eng, svc.cfg.DevAPIKey, filepath.Join(dataDir, "dev-api-key"))
 	if err != nil {
 		return err
 	}
-	srv, err := newHTTPServer(cfg, ln, st, eng, reg, log)
+	srv, err := svc.newHTTPServer(ln, eng)
 	if err != nil {
 		return err
 	}
-	go sweepExpired(ctx, st, log)
-	printBanner(stdout, cfg, stack, d, time.Since(started))
+	go sweepExpired(ctx, svc.store, svc.log)
+	printBanner(stdout, svc.cfg, stack, d, time.Since(started))
 	return srv.serve(ctx)
 }
 
@@ -102,7 +93,7 @@ func (s *devStack) start(ctx context.Context, cfg *config.Config, dataDir string
 	if cfg.TemporalAddress == "" {
 		t, err := devstack.StartTemporal(ctx, devstack.TemporalOptions{DBFile: filepath.Join(dataDir, "temporal.db"),
 			Port: cfg.DevTemporalPort, PortEnv: "ONBOARD_DEV_TEMPORAL_PORT", UIPort: cfg.DevUIPort, UIPortEnv: "ONBOARD_DEV_UI_PORT",
-			Namespace: cfg.TemporalNamespace, Retention: devRetention, SearchAttributes: workflows.SearchAttributeTypes(), Logger: s.log})
+			Namespace: cfg.TemporalNamespace, Retention: devRetention, Logger: s.log})
 		if err != nil {
 			return err
 		}

@@ -94,7 +94,7 @@ func TestDevRestartKeepsEverything(t *testing.T) {
 }
 
 func devConfig(t *testing.T) config.Config {
-	cfg, err := config.FromLookup(func(string) (string, bool) { return "", false })
+	cfg, err := config.DevFromLookup(func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}

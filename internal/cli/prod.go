@@ -38,32 +38,22 @@ func runAPI(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	if err := cfg.RequireExternal(true, true); err != nil {
 		return err
 	}
-	tpls, err := loadPlans()
-	if err != nil {
-		return err
-	}
 	ln, err := listen(cfg)
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	svc, err := openServices(ctx, cfg, log, checkSchema)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	reg := metrics.New()
-	tc, err := dialTemporal(ctx, cfg, log, reg)
+	defer svc.close()
+	srv, err := svc.newHTTPServer(ln, svc.engine())
 	if err != nil {
 		return err
 	}
-	defer tc.Close()
-	srv, err := newHTTPServer(cfg, ln, st, newEngine(cfg, st, tc, tpls, log), reg, log)
-	if err != nil {
-		return err
-	}
-	go sweepExpired(ctx, st, log)
-	log.Info("api listening", "addr", srv.ln.Addr().String())
+	go sweepExpired(ctx, svc.store, log)
+	log.Info("api listening", "addr", ln.Addr().String())
 	return srv.serve(ctx)
 }
 
@@ -82,23 +72,17 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []str
 		}
 		defer ln.Close()
 	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	svc, err := openServices(ctx, cfg, log, checkSchema)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	reg := metrics.New()
-	tc, err := dialTemporal(ctx, cfg, log, reg)
-	if err != nil {
-		return err
-	}
-	defer tc.Close()
-	w, err := newWorker(ctx, cfg, tc, st, log)
+	defer svc.close()
+	w, err := svc.newWorker(ctx)
 	if err != nil {
 		return err
 	}
 	if ln != nil {
-		go serveWorkerMetrics(ln, reg, log)
+		go serveWorkerMetrics(ln, svc.metrics, log)
 	}
 	log.Info("worker running", "task_queue", cfg.TaskQueue, "namespace", cfg.TemporalNamespace, "metrics", cfg.WorkerMetricsAddr)
 	return w.Run(stopOn(ctx))

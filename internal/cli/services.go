@@ -24,13 +24,69 @@ import (
 	"github.com/onboard-oss/onboard/worker"
 )
 
-// openStore connects to Postgres and checks the schema is current.
-func openStore(ctx context.Context, url string) (*store.Store, error) {
+// services are what dev, api and worker run on, opened by openServices in the one
+// start-up order: plan templates, database and schema, Temporal, templates saved.
+type services struct {
+	cfg      config.Config
+	log      *slog.Logger
+	metrics  *metrics.Registry
+	store    *store.Store
+	temporal client.Client
+	plans    *plans.Catalog
+}
+
+// schemaPolicy says whether start-up brings the schema up to date (dev) or only checks
+// that `onboard migrate` did (api, worker).
+type schemaPolicy bool
+
+const (
+	migrateSchema schemaPolicy = true
+	checkSchema   schemaPolicy = false
+)
+
+// openServices opens everything a process needs; close it with close. An invalid plan
+// template, an unreachable database, an out-of-date schema or an unreachable Temporal
+// stops start-up with an error that says which.
+func openServices(ctx context.Context, cfg config.Config, log *slog.Logger, schema schemaPolicy) (*services, error) {
+	catalog, err := plans.LoadCatalog(templates.FS, "plans")
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, cfg.DatabaseURL, schema)
+	if err != nil {
+		return nil, err
+	}
+	s := &services{cfg: cfg, log: log, metrics: metrics.New(), store: st, plans: catalog}
+	if s.temporal, err = dialTemporal(ctx, cfg, log, s.metrics); err != nil {
+		s.close()
+		return nil, err
+	}
+	if err := catalog.Save(ctx, st); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *services) close() {
+	if s.temporal != nil {
+		s.temporal.Close()
+	}
+	s.store.Close()
+}
+
+// openStore connects to Postgres and migrates or checks the schema.
+func openStore(ctx context.Context, url string, schema schemaPolicy) (*store.Store, error) {
 	st, err := store.Open(ctx, url)
 	if err != nil {
 		return nil, err
 	}
-	if err := st.CheckSchema(ctx); err != nil {
+	if schema == migrateSchema {
+		_, err = st.Migrate(ctx)
+	} else {
+		err = st.CheckSchema(ctx)
+	}
+	if err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -49,46 +105,35 @@ func dialTemporal(ctx context.Context, cfg config.Config, log *slog.Logger, reg 
 	return c, nil
 }
 
-// loadPlans reads the built-in plan templates; an invalid one stops start-up.
-func loadPlans() ([]plans.Template, error) {
-	return plans.Load(templates.FS, "plans")
+// engine starts onboardings and applies task actions for the web app.
+func (s *services) engine() *engine.Engine {
+	return &engine.Engine{Store: s.store, Temporal: s.temporal, Plans: s.plans, TaskQueue: s.cfg.TaskQueue,
+		UpdateTimeout: s.cfg.UpdateTimeout, Log: s.log}
 }
 
 // newWorker registers the search attributes and returns a worker ready to Start (dev,
 // in the background) or Run (the worker process).
-func newWorker(ctx context.Context, cfg config.Config, tc client.Client, st *store.Store, log *slog.Logger) (sdkworker.Worker, error) {
-	if err := worker.EnsureSearchAttributes(ctx, tc, cfg.TemporalNamespace, log); err != nil {
+func (s *services) newWorker(ctx context.Context) (sdkworker.Worker, error) {
+	if err := worker.EnsureSearchAttributes(ctx, s.temporal, s.cfg.TemporalNamespace, s.log); err != nil {
 		return nil, err
 	}
-	return worker.New(tc, cfg.TaskQueue, &activities.Activities{Store: st}), nil
-}
-
-// startWorker starts a worker in the background; stop it with Stop.
-func startWorker(ctx context.Context, cfg config.Config, tc client.Client, st *store.Store, log *slog.Logger) (sdkworker.Worker, error) {
-	w, err := newWorker(ctx, cfg, tc, st, log)
-	if err != nil {
-		return nil, err
-	}
-	if err := w.Start(); err != nil {
-		return nil, fmt.Errorf("start worker: %w", err)
-	}
-	return w, nil
+	return worker.New(s.temporal, s.cfg.TaskQueue, &activities.Activities{Store: s.store}), nil
 }
 
 // httpServer is the api's HTTP server on a listener opened up front, so a taken port
-// fails at start with the variable to change.
+// fails start-up before anything else starts.
 type httpServer struct {
 	srv *http.Server
 	ln  net.Listener
 }
 
-func newHTTPServer(cfg config.Config, ln net.Listener, st *store.Store, eng *engine.Engine, reg *metrics.Registry, log *slog.Logger) (*httpServer, error) {
-	srv, err := api.New(cfg, st, eng, reg, log)
+func (s *services) newHTTPServer(ln net.Listener, eng *engine.Engine) (*httpServer, error) {
+	srv, err := api.New(s.cfg, s.store, eng, s.metrics, s.log)
 	if err != nil {
 		return nil, err
 	}
 	return &httpServer{ln: ln, srv: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}}, nil
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}}, nil
 }
 
 // listen opens the HTTP listener first thing, so a taken port fails fast.
@@ -98,10 +143,6 @@ func listen(cfg config.Config) (net.Listener, error) {
 		return nil, fmt.Errorf("listen on %s: %w (set ONBOARD_HTTP_ADDR to a free address)", cfg.HTTPAddr, err)
 	}
 	return ln, nil
-}
-
-func newEngine(cfg config.Config, st *store.Store, tc client.Client, tpls []plans.Template, log *slog.Logger) *engine.Engine {
-	return engine.New(st, tc, cfg.TaskQueue, cfg.UpdateTimeout, tpls, log)
 }
 
 // sweepExpired deletes expired sessions and sign-in links every hour until ctx ends.

@@ -65,13 +65,28 @@ var Env = []string{
 	"ONBOARD_TEMPORAL_UI_URL",
 }
 
-// Load reads the process environment over the defaults and validates the result.
+// Load reads the process environment over the production defaults and validates the result.
 func Load() (Config, error) {
 	return FromLookup(os.LookupEnv)
 }
 
+// LoadDev is Load with the defaults of `onboard dev`, which serves plain http on
+// localhost: session cookies are not marked Secure unless ONBOARD_SECURE_COOKIES says so.
+func LoadDev() (Config, error) {
+	return DevFromLookup(os.LookupEnv)
+}
+
 // FromLookup is Load with the environment supplied by lookup, for tests.
 func FromLookup(lookup func(string) (string, bool)) (Config, error) {
+	return load(lookup, false)
+}
+
+// DevFromLookup is LoadDev with the environment supplied by lookup, for tests.
+func DevFromLookup(lookup func(string) (string, bool)) (Config, error) {
+	return load(lookup, true)
+}
+
+func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
 		HTTPAddr:          r.str("ONBOARD_HTTP_ADDR", ":8080"),
@@ -86,7 +101,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		DevUIPort:         r.port("ONBOARD_DEV_UI_PORT", 8233),
 		DevAPIKey:         r.str("ONBOARD_DEV_API_KEY", ""),
 		UpdateTimeout:     r.duration("ONBOARD_UPDATE_TIMEOUT", 5*time.Second),
-		SecureCookies:     r.boolean("ONBOARD_SECURE_COOKIES", true),
+		SecureCookies:     r.boolean("ONBOARD_SECURE_COOKIES", !dev),
 		LogLevel:          strings.ToLower(r.str("ONBOARD_LOG_LEVEL", "info")),
 		MaxBodyBytes:      int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
 		TrustedProxies:    r.list("ONBOARD_TRUSTED_PROXIES"),

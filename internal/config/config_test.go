@@ -71,3 +71,18 @@ func TestRequireExternal(t *testing.T) {
 		t.Fatalf("want both variables named, got %v", err)
 	}
 }
+
+func TestDevDefaults(t *testing.T) {
+	c, err := DevFromLookup(env(nil))
+	if err != nil || c.SecureCookies {
+		t.Fatalf("dev defaults: SecureCookies %v, %v; want false (dev serves plain http)", c.SecureCookies, err)
+	}
+	c, err = DevFromLookup(env(map[string]string{"ONBOARD_SECURE_COOKIES": "true"}))
+	if err != nil || !c.SecureCookies {
+		t.Fatalf("ONBOARD_SECURE_COOKIES=true under dev: %v, %v", c.SecureCookies, err)
+	}
+	if _, err := DevFromLookup(env(map[string]string{"ONBOARD_SECURE_COOKIES": "maybe"})); err == nil ||
+		!strings.Contains(err.Error(), "ONBOARD_SECURE_COOKIES") {
+		t.Fatalf("a bad value under dev: %v", err)
+	}
+}

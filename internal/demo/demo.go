@@ -95,14 +95,9 @@ func ensureAccount(ctx context.Context, st *store.Store, ws store.Workspace) (st
 const demoExternalID = "crm-0042"
 
 func findOrCreateAccount(ctx context.Context, st *store.Store, workspaceID, csmID string) (store.Account, error) {
-	accts, err := st.Accounts(ctx, workspaceID)
-	if err != nil {
-		return store.Account{}, err
-	}
-	for _, a := range accts {
-		if a.ExternalID != nil && *a.ExternalID == demoExternalID {
-			return a, nil
-		}
+	a, err := st.AccountByExternalID(ctx, workspaceID, demoExternalID)
+	if !errors.Is(err, store.ErrNotFound) {
+		return a, err
 	}
 	ext := demoExternalID
 	return st.CreateAccount(ctx, store.Account{WorkspaceID: workspaceID, Name: "Acme Corp", ExternalID: &ext,
@@ -126,13 +121,13 @@ func ensureOnboarding(ctx context.Context, st *store.Store, eng *engine.Engine, 
 
 // progress completes the first vendor tasks so the demo does not start at zero.
 func progress(ctx context.Context, eng *engine.Engine, o store.Onboarding) error {
-	tasks, err := eng.Store.OnboardingTasks(ctx, o.ID)
+	d, err := eng.Store.OnboardingDetail(ctx, o.WorkspaceID, o.ID)
 	if err != nil {
 		return err
 	}
 	done := 0
-	for _, t := range tasks {
-		if done == 2 || len(t.DependsOn) > 0 || t.Owner != string(onboarding.OwnerVendor) {
+	for _, t := range d.Tasks {
+		if done == 2 || len(t.DependsOn) > 0 || t.Owner != onboarding.OwnerVendor {
 			continue
 		}
 		a := onboarding.TaskAction{RequestID: "demo:" + t.Key, TaskKey: t.Key, Action: onboarding.ActionComplete,

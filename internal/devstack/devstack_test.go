@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -22,11 +21,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	enums "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 )
@@ -190,12 +187,6 @@ func TestNoPostgresErrorSaysHowToInstall(t *testing.T) {
 	}
 }
 
-var testSearchAttributes = map[string]enums.IndexedValueType{
-	"OnboardingStatus": enums.INDEXED_VALUE_TYPE_KEYWORD,
-	"GoLiveTarget":     enums.INDEXED_VALUE_TYPE_DATETIME,
-	"ProgressPercent":  enums.INDEXED_VALUE_TYPE_INT,
-}
-
 // waitForSignal is the trivial workflow the tests run: it stays open until
 // it receives the "finish" signal.
 func waitForSignal(ctx workflow.Context) (string, error) {
@@ -234,7 +225,7 @@ func dialTemporal(t *testing.T, tmp *Temporal) client.Client {
 	return c
 }
 
-func checkNamespace(t *testing.T, c client.Client, minRetention time.Duration, sas map[string]enums.IndexedValueType) {
+func checkNamespace(t *testing.T, c client.Client, minRetention time.Duration) {
 	t.Helper()
 	ctx := context.Background()
 	desc, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: "default"})
@@ -243,15 +234,6 @@ func checkNamespace(t *testing.T, c client.Client, minRetention time.Duration, s
 	}
 	if got := desc.GetConfig().GetWorkflowExecutionRetentionTtl().AsDuration(); got < minRetention {
 		t.Errorf("retention = %s, want >= %s", got, minRetention)
-	}
-	list, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: "default"})
-	if err != nil {
-		t.Fatalf("ListSearchAttributes: %v", err)
-	}
-	for name, typ := range sas {
-		if got, ok := list.GetCustomAttributes()[name]; !ok || got != typ {
-			t.Errorf("search attribute %s = %v (present %v), want %v", name, got, ok, typ)
-		}
 	}
 }
 
@@ -290,8 +272,6 @@ func startWaitingWorkflow(t *testing.T, c client.Client, id string) {
 	ctx := context.Background()
 	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: id, TaskQueue: "devstack-test",
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			temporal.NewSearchAttributeKeyKeyword("OnboardingStatus").ValueSet("active")),
 	}, waitForSignal)
 	if err != nil {
 		t.Fatalf("ExecuteWorkflow: %v", err)
@@ -310,12 +290,12 @@ func startWaitingWorkflow(t *testing.T, c client.Client, id string) {
 func TestTemporalRestartKeepsState(t *testing.T) {
 	t.Parallel()
 	dbFile := filepath.Join(t.TempDir(), "temporal.db")
-	tmp := startTestTemporal(t, TemporalOptions{DBFile: dbFile, SearchAttributes: testSearchAttributes})
+	tmp := startTestTemporal(t, TemporalOptions{DBFile: dbFile})
 	if tmp.UIURL() == "" {
 		t.Fatal("UIURL() is empty with UIPort 0")
 	}
 	c := dialTemporal(t, tmp)
-	checkNamespace(t, c, 30*24*time.Hour, testSearchAttributes)
+	checkNamespace(t, c, 30*24*time.Hour)
 	checkHTTP200(t, tmp.UIURL()+"/")
 	stopWorker := startWorker(t, c)
 	startWaitingWorkflow(t, c, "devstack-restart")
@@ -324,16 +304,14 @@ func TestTemporalRestartKeepsState(t *testing.T) {
 	tmp.Stop()
 	tmp.Stop() // safe twice
 
-	// Restart on the same file, asking for a longer retention and one more
-	// search attribute: both must be applied to the existing namespace.
-	more := maps.Clone(testSearchAttributes)
-	more["ExtraNote"] = enums.INDEXED_VALUE_TYPE_TEXT
-	tmp2 := startTestTemporal(t, TemporalOptions{DBFile: dbFile, UIPort: -1, Retention: 45 * 24 * time.Hour, SearchAttributes: more})
+	// Restart on the same file, asking for a longer retention: it must be applied
+	// to the existing namespace.
+	tmp2 := startTestTemporal(t, TemporalOptions{DBFile: dbFile, UIPort: -1, Retention: 45 * 24 * time.Hour})
 	if tmp2.UIURL() != "" {
 		t.Errorf("UIURL() = %q with the UI disabled", tmp2.UIURL())
 	}
 	c2 := dialTemporal(t, tmp2)
-	checkNamespace(t, c2, 45*24*time.Hour, more)
+	checkNamespace(t, c2, 45*24*time.Hour)
 	ctx := context.Background()
 	desc, err := c2.DescribeWorkflowExecution(ctx, "devstack-restart", "")
 	if err != nil {
@@ -362,9 +340,9 @@ func finishWorkflow(t *testing.T, c client.Client, id string) {
 
 func TestTemporalInMemory(t *testing.T) {
 	t.Parallel()
-	tmp := startTestTemporal(t, TemporalOptions{UIPort: -1, SearchAttributes: testSearchAttributes})
+	tmp := startTestTemporal(t, TemporalOptions{UIPort: -1})
 	c := dialTemporal(t, tmp)
-	checkNamespace(t, c, 30*24*time.Hour, testSearchAttributes)
+	checkNamespace(t, c, 30*24*time.Hour)
 	startWorker(t, c)
 	startWaitingWorkflow(t, c, "devstack-memory")
 	finishWorkflow(t, c, "devstack-memory")
@@ -389,18 +367,6 @@ func TestTemporalPortInUse(t *testing.T) {
 		if !errors.As(err, &inUse) || !strings.Contains(err.Error(), env) {
 			t.Errorf("err = %v, want a *PortInUseError naming %s", err, env)
 		}
-	}
-}
-
-func TestTemporalTooManySearchAttributes(t *testing.T) {
-	t.Parallel()
-	_, err := StartTemporal(context.Background(), TemporalOptions{UIPort: -1, Logger: slog.New(slog.DiscardHandler),
-		SearchAttributes: map[string]enums.IndexedValueType{
-			"A": enums.INDEXED_VALUE_TYPE_INT, "B": enums.INDEXED_VALUE_TYPE_INT,
-			"C": enums.INDEXED_VALUE_TYPE_INT, "D": enums.INDEXED_VALUE_TYPE_INT,
-		}})
-	if err == nil || !strings.Contains(err.Error(), "only 3 slots") {
-		t.Fatalf("err = %v, want a slots error", err)
 	}
 }
 
@@ -449,8 +415,7 @@ func runChildStack(t *testing.T, dir string) {
 	p := startTestPostgres(t, filepath.Join(dir, "pg"), 0)
 	pgExec(t, p.URL(), "CREATE TABLE kept (id int)")
 	pgExec(t, p.URL(), "INSERT INTO kept VALUES (1)")
-	tmp := startTestTemporal(t, TemporalOptions{DBFile: filepath.Join(dir, "temporal.db"), UIPort: -1,
-		SearchAttributes: testSearchAttributes})
+	tmp := startTestTemporal(t, TemporalOptions{DBFile: filepath.Join(dir, "temporal.db"), UIPort: -1})
 	c := dialTemporal(t, tmp)
 	startWorker(t, c)
 	startWaitingWorkflow(t, c, "devstack-killed")

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	uiserver "github.com/temporalio/ui-server/v2/server"
-	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/server/temporal"
 )
 
@@ -37,10 +36,6 @@ type TemporalOptions struct {
 	// Retention is the namespace's workflow retention, applied on every
 	// start (also to an existing namespace); default 30 days.
 	Retention time.Duration
-	// SearchAttributes are registered on every start; existing ones are
-	// kept. The SQLite schema has a fixed number of slots per type (10
-	// Keyword, 3 Datetime, 3 Int, 3 Double, 3 Bool, 3 Text, 3 KeywordList).
-	SearchAttributes map[string]enums.IndexedValueType
 	// Logger receives the server's log and progress messages; default
 	// slog.Default().
 	Logger *slog.Logger
@@ -68,7 +63,7 @@ type temporalPorts struct {
 
 // StartTemporal starts an embedded Temporal server (frontend, history,
 // matching and worker services in this process) on SQLite, ensures the
-// namespace with its retention and search attributes, starts the Web UI
+// namespace with its retention, starts the Web UI
 // unless o.UIPort is -1, and returns once the frontend answers.
 //
 // It returns a *PortInUseError naming o.PortEnv or o.UIPortEnv when a

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/cluster"
 	"go.temporal.io/server/common/config"
@@ -19,7 +18,6 @@ import (
 	"go.temporal.io/server/common/membership/static"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/common/primitives"
-	"go.temporal.io/server/common/searchattribute/sadefs"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
 	"google.golang.org/protobuf/types/known/durationpb"
@@ -137,8 +135,11 @@ func serviceConfig(ip string, grpcPort, httpPort int) config.Service {
 
 // prepareSQLite returns the SQLite persistence config, creating the schema
 // in a new file and the namespace when missing. A namespace created here
-// already has o.Retention and o.SearchAttributes; for an existing one both
-// are applied through the API after start (see Temporal.setup).
+// already has o.Retention; for an existing one it is applied through the API
+// after start (see Temporal.setup). Search attributes are the application's
+// to register (worker.EnsureSearchAttributes); the SQLite schema has a fixed
+// number of slots per type (10 Keyword, 3 Datetime, 3 Int, 3 Double, 3 Bool,
+// 3 Text, 3 KeywordList).
 func prepareSQLite(o TemporalOptions) (*config.SQL, error) {
 	conf := &config.SQL{PluginName: sqliteplugin.PluginName}
 	if o.DBFile == "" {
@@ -155,10 +156,7 @@ func prepareSQLite(o TemporalOptions) (*config.SQL, error) {
 			return nil, err
 		}
 	}
-	if err := checkSearchAttributeSlots(o.SearchAttributes); err != nil {
-		return nil, err
-	}
-	ns, err := sqliteschema.NewNamespaceConfig(clusterName, o.Namespace, false, o.SearchAttributes)
+	ns, err := sqliteschema.NewNamespaceConfig(clusterName, o.Namespace, false, nil)
 	if err != nil {
 		return nil, fmt.Errorf("namespace %q: %w", o.Namespace, err)
 	}
@@ -183,26 +181,6 @@ func ensureSchema(conf *config.SQL) error {
 	if err := sqliteschema.SetupSchema(conf); err != nil {
 		_ = os.Remove(conf.DatabaseName)
 		return fmt.Errorf("creating the schema in %s: %w", conf.DatabaseName, err)
-	}
-	return nil
-}
-
-// checkSearchAttributeSlots fails when more attributes of one type are asked
-// for than the SQLite schema has columns for.
-func checkSearchAttributeSlots(want map[string]enums.IndexedValueType) error {
-	slots := map[enums.IndexedValueType]int{}
-	for _, typ := range sadefs.GetDBIndexSearchAttributes(nil).GetCustomSearchAttributes() {
-		slots[typ]++
-	}
-	asked := map[enums.IndexedValueType]int{}
-	for _, typ := range want {
-		asked[typ]++
-	}
-	for typ, n := range asked {
-		if n > slots[typ] {
-			return fmt.Errorf("%d search attributes of type %s asked for, but the SQLite schema has only %d slots of that type",
-				n, typ, slots[typ])
-		}
 	}
 	return nil
 }

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,46 +24,17 @@ import (
 // ErrUnavailable means Temporal could not be reached to start or act on an onboarding.
 var ErrUnavailable = errors.New("the workflow service is unavailable; try again shortly")
 
-// InputError is a request the engine cannot act on, naming the field at fault.
-type InputError struct{ Field, Message string }
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Message }
-
 // Engine starts onboardings and applies task actions.
 type Engine struct {
 	Store    *store.Store
 	Temporal client.Client
+	// Plans are the templates onboardings start from, already saved to the store.
+	Plans *plans.Catalog
 	// TaskQueue is the workflows' task queue.
 	TaskQueue string
 	// UpdateTimeout is how long an action waits for a worker before it is queued as a signal.
 	UpdateTimeout time.Duration
 	Log           *slog.Logger
-	plans         []plans.Template
-}
-
-// New returns an Engine serving the given plan templates.
-func New(st *store.Store, tc client.Client, taskQueue string, updateTimeout time.Duration, templates []plans.Template, log *slog.Logger) *Engine {
-	return &Engine{Store: st, Temporal: tc, TaskQueue: taskQueue, UpdateTimeout: updateTimeout, Log: log, plans: templates}
-}
-
-// Plans returns the plan templates new onboardings can start from, sorted by key.
-func (e *Engine) Plans() []plans.Template { return e.plans }
-
-// Plan returns the current template with the given key.
-func (e *Engine) Plan(key string) (plans.Template, bool) {
-	i := slices.IndexFunc(e.plans, func(t plans.Template) bool { return t.Plan.Key == key })
-	if i < 0 {
-		return plans.Template{}, false
-	}
-	return e.plans[i], true
-}
-
-func (e *Engine) planKeys() string {
-	keys := make([]string, len(e.plans))
-	for i, t := range e.plans {
-		keys[i] = t.Plan.Key
-	}
-	return strings.Join(keys, ", ")
 }
 
 // Ready checks that the database and Temporal answer.
@@ -89,20 +58,30 @@ type StartRequest struct {
 }
 
 // Start stores a new onboarding with its initial read model, then starts its workflow.
-// If the workflow cannot be started the rows are removed and ErrUnavailable returned.
+// A request the domain refuses is an *onboarding.InputError. If the workflow cannot be
+// started the rows are removed and ErrUnavailable returned.
 func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding, error) {
 	account, err := e.Store.Account(ctx, req.WorkspaceID, req.AccountID)
 	if err != nil {
 		return store.Onboarding{}, err
 	}
-	tpl, ok := e.Plan(req.PlanKey)
+	tpl, ok := e.Plans.Template(req.PlanKey)
 	if !ok {
-		return store.Onboarding{}, &InputError{"plan", fmt.Sprintf("unknown plan %q; available: %s", req.PlanKey, e.planKeys())}
+		return store.Onboarding{}, &onboarding.InputError{Field: "plan",
+			Message: fmt.Sprintf("unknown plan %s; available: %s", onboarding.Quote(req.PlanKey), e.Plans.Keys())}
 	}
-	st, o, err := e.newOnboarding(ctx, account, tpl, req)
+	if tpl.StoredID == "" {
+		return store.Onboarding{}, fmt.Errorf("engine: plan %s was never saved (plans.Catalog.Save)", tpl.Plan.Key)
+	}
+	st, err := onboarding.New(onboarding.NewInput{
+		OnboardingID: uuid.NewString(), WorkspaceID: account.WorkspaceID, AccountID: account.ID, AccountName: account.Name,
+		CSMEmail: e.csmEmail(ctx, account), Plan: tpl.Plan, StartDate: req.StartDate, TargetGoLive: req.TargetGoLive,
+		TimeZone: account.Timezone, Now: time.Now(),
+	})
 	if err != nil {
 		return store.Onboarding{}, err
 	}
+	o := newRow(&st, tpl)
 	if err := e.Store.CreateOnboarding(ctx, o, store.NewSnapshot(&st)); err != nil {
 		return store.Onboarding{}, err
 	}
@@ -117,6 +96,16 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding,
 	return e.Store.Onboarding(startCtx, req.WorkspaceID, o.ID)
 }
 
+// newRow is the onboardings row of a new onboarding.
+func newRow(st *onboarding.State, tpl plans.Template) store.Onboarding {
+	target := st.TargetGoLive
+	return store.Onboarding{
+		ID: st.OnboardingID, WorkspaceID: st.WorkspaceID, AccountID: st.AccountID, PlanTemplateID: tpl.StoredID,
+		PlanKey: tpl.Plan.Key, PlanVersion: tpl.Plan.Version, WorkflowID: workflows.WorkflowID(st.OnboardingID),
+		StartDate: st.StartDate, TargetGoLive: &target,
+	}
+}
+
 // removeUnstarted deletes the rows of an onboarding whose start failed, unless the
 // workflow exists after all (a start can fail ambiguously after the server took it):
 // then the rows stay, and its read model catches up with its first change.
@@ -129,50 +118,16 @@ func (e *Engine) removeUnstarted(ctx context.Context, o store.Onboarding) {
 	}
 }
 
-func (e *Engine) newOnboarding(ctx context.Context, account store.Account, tpl plans.Template, req StartRequest) (onboarding.State, store.Onboarding, error) {
-	loc, err := time.LoadLocation(account.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	now := time.Now()
-	start := req.StartDate
-	if start.IsZero() {
-		start = now.In(loc)
-	}
-	start = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC)
-	if !req.TargetGoLive.IsZero() && req.TargetGoLive.Before(start) {
-		return onboarding.State{}, store.Onboarding{}, &InputError{"target_go_live", "must not be before start_date"}
-	}
-	templateID, err := e.Store.EnsurePlanTemplate(ctx, tpl.Plan.Key, tpl.Plan.Version, tpl.Plan.Name, tpl.Checksum, string(tpl.Source), tpl.Plan)
-	if err != nil {
-		return onboarding.State{}, store.Onboarding{}, err
-	}
-	id := uuid.NewString()
-	st := onboarding.New(onboarding.NewInput{
-		OnboardingID: id, WorkspaceID: account.WorkspaceID, AccountID: account.ID, AccountName: account.Name,
-		CSMEmail: e.csmEmail(ctx, account), Plan: tpl.Plan, StartDate: start, TargetGoLive: req.TargetGoLive,
-		Location: loc, Now: now,
-	})
-	target := st.TargetGoLive
-	o := store.Onboarding{
-		ID: id, WorkspaceID: account.WorkspaceID, AccountID: account.ID, PlanTemplateID: templateID,
-		PlanKey: tpl.Plan.Key, PlanVersion: tpl.Plan.Version, WorkflowID: workflows.WorkflowID(id),
-		StartDate: start, TargetGoLive: &target,
-	}
-	return st, o, nil
-}
-
 func (e *Engine) csmEmail(ctx context.Context, account store.Account) string {
 	if account.CSMID == nil {
 		return ""
 	}
-	u, err := e.Store.StaffUser(ctx, *account.CSMID)
+	u, err := e.Store.StaffUser(ctx, account.WorkspaceID, *account.CSMID)
 	if err != nil {
 		return ""
 	}
 	return u.Email
 }
-
 func (e *Engine) startWorkflow(ctx context.Context, st *onboarding.State) error {
 	_, err := e.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                    workflows.WorkflowID(st.OnboardingID),

@@ -232,7 +232,7 @@ func TestNew(t *testing.T) {
 			OnboardingID: "onb_1", WorkspaceID: "ws_1", AccountID: "acc_1", AccountName: "Acme",
 			CSMEmail: "csm@vendor.test", Plan: testPlan(), StartDate: testStart, Now: now,
 		}
-		s := New(in)
+		s := mustNew(t, in)
 		if s.OnboardingID != "onb_1" || s.WorkspaceID != "ws_1" || s.AccountID != "acc_1" ||
 			s.AccountName != "Acme" || s.CSMEmail != "csm@vendor.test" {
 			t.Errorf("identity fields: %+v", s)
@@ -279,7 +279,7 @@ func TestNew(t *testing.T) {
 	t.Run("TargetGoLive defaults to the latest due date, wherever it is in the plan", func(t *testing.T) {
 		p := testPlan()
 		p.Phases[1].Tasks[2].DueOffsetDays = 40 // brand_assets: 40 calendar days, Sat 12 April
-		s := New(NewInput{Plan: p, StartDate: testStart, Now: now})
+		s := mustNew(t, NewInput{Plan: p, StartDate: testStart, Now: now})
 		if !s.TargetGoLive.Equal(endOfDayUTC(2025, 4, 12)) {
 			t.Fatalf("TargetGoLive = %v", s.TargetGoLive)
 		}
@@ -287,7 +287,7 @@ func TestNew(t *testing.T) {
 
 	t.Run("an explicit TargetGoLive is kept", func(t *testing.T) {
 		target := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
-		s := New(NewInput{Plan: testPlan(), StartDate: testStart, TargetGoLive: target, Now: now})
+		s := mustNew(t, NewInput{Plan: testPlan(), StartDate: testStart, TargetGoLive: target, Now: now})
 		if !s.TargetGoLive.Equal(target) {
 			t.Fatalf("TargetGoLive = %v", s.TargetGoLive)
 		}
@@ -295,7 +295,7 @@ func TestNew(t *testing.T) {
 
 	t.Run("due dates in the account's time zone", func(t *testing.T) {
 		ny := mustLoad(t, "America/New_York")
-		s := New(NewInput{Plan: testPlan(), StartDate: testStart, Location: ny, Now: now})
+		s := mustNew(t, NewInput{Plan: testPlan(), StartDate: testStart, TimeZone: "America/New_York", Now: now})
 		want := DueDates(testPlan(), testStart, ny)
 		for _, ts := range s.Tasks {
 			if !ts.DueAt.Equal(want[ts.Key]) {
@@ -313,7 +313,7 @@ func TestNew(t *testing.T) {
 	})
 
 	t.Run("empty plan", func(t *testing.T) {
-		s := New(NewInput{Plan: Plan{}, StartDate: testStart, Now: now})
+		s := mustNew(t, NewInput{Plan: Plan{}, StartDate: testStart, Now: now})
 		if len(s.Tasks) != 0 || !s.TargetGoLive.IsZero() || s.Status != StatusActive {
 			t.Fatalf("%+v", s)
 		}

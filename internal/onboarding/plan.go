@@ -14,6 +14,14 @@ const (
 	OwnerVendor   Owner = "vendor"
 )
 
+// Label returns the side as people read it: "Customer".
+func (o Owner) Label() string {
+	return map[Owner]string{OwnerCustomer: "Customer", OwnerVendor: "Vendor"}[o]
+}
+
+// IsCustomer reports whether the customer's side does the task.
+func (o Owner) IsCustomer() bool { return o == OwnerCustomer }
+
 // TaskType classifies what a task asks for.
 type TaskType string
 

@@ -177,7 +177,7 @@ func checkPhases(t *testing.T, audience string, got []PhaseSummary, want []phase
 
 func TestProgressEdgeCases(t *testing.T) {
 	t.Run("empty plan", func(t *testing.T) {
-		s := New(NewInput{Plan: Plan{Key: "empty"}, StartDate: testStart, Now: testNow})
+		s := mustNew(t, NewInput{Plan: Plan{Key: "empty"}, StartDate: testStart, Now: testNow})
 		if p := s.Progress(AllTasks); p != (Progress{}) || p.Percent() != 0 {
 			t.Fatalf("Progress = %+v (%d%%)", p, p.Percent())
 		}
@@ -188,7 +188,7 @@ func TestProgressEdgeCases(t *testing.T) {
 
 	t.Run("phase with no tasks is not started", func(t *testing.T) {
 		p := Plan{Phases: []Phase{{Key: "empty", Name: "Empty"}}}
-		s := New(NewInput{Plan: p, StartDate: testStart, Now: testNow})
+		s := mustNew(t, NewInput{Plan: p, StartDate: testStart, Now: testNow})
 		got := s.Phases(AllTasks)
 		if len(got) != 1 || got[0].Status != PhaseNotStarted || got[0].Progress != (Progress{}) {
 			t.Fatalf("Phases = %+v", got)
@@ -200,7 +200,7 @@ func TestProgressEdgeCases(t *testing.T) {
 			{Key: "a", Owner: OwnerVendor, CustomerVisible: false},
 			{Key: "b", Owner: OwnerVendor, CustomerVisible: false},
 		}}}}
-		s := New(NewInput{Plan: p, StartDate: testStart, Now: testNow})
+		s := mustNew(t, NewInput{Plan: p, StartDate: testStart, Now: testNow})
 		setStatus(t, &s, "a", TaskCompleted)
 		setStatus(t, &s, "b", TaskCompleted)
 		got := s.Phases(CustomerVisible)

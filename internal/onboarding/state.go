@@ -53,6 +53,22 @@ const (
 // Statuses lists every onboarding status.
 var Statuses = []Status{StatusActive, StatusPaused, StatusLive, StatusCompleted, StatusCancelled}
 
+// Label returns the status as people read it: "Live".
+func (s Status) Label() string {
+	return map[Status]string{StatusActive: "Active", StatusPaused: "Paused", StatusLive: "Live",
+		StatusCompleted: "Completed", StatusCancelled: "Cancelled"}[s]
+}
+
+// ParseStatus returns the onboarding status named s.
+func ParseStatus(s string) (Status, bool) {
+	for _, st := range Statuses {
+		if string(st) == s {
+			return st, true
+		}
+	}
+	return "", false
+}
+
 // Health is the onboarding's health signal.
 type Health string
 
@@ -152,42 +168,4 @@ func (s State) Clone() State {
 // Terminal reports whether the onboarding takes no more task actions.
 func (s *State) Terminal() bool {
 	return s.Status == StatusCompleted || s.Status == StatusCancelled
-}
-
-// NewInput is what an onboarding starts from.
-type NewInput struct {
-	OnboardingID, WorkspaceID, AccountID, AccountName, CSMEmail string
-	Plan                                                        Plan
-	// StartDate is the first day of the onboarding; due dates count from it.
-	StartDate time.Time
-	// TargetGoLive is the agreed go-live date; zero means "the plan's last due date".
-	TargetGoLive time.Time
-	// Location is the account's time zone: a task is due at the end of its due day there.
-	Location *time.Location
-	Now      time.Time
-}
-
-// New builds the initial state of an onboarding: every task pending with its due date.
-func New(in NewInput) State {
-	s := State{
-		OnboardingID: in.OnboardingID, WorkspaceID: in.WorkspaceID, AccountID: in.AccountID,
-		AccountName: in.AccountName, CSMEmail: in.CSMEmail, Plan: in.Plan,
-		Status: StatusActive, Health: HealthOnTrack, StartDate: in.StartDate,
-		LastCustomerActivity: in.Now,
-	}
-	due := DueDates(in.Plan, in.StartDate, in.Location)
-	var last time.Time
-	for _, ph := range in.Plan.Phases {
-		for _, t := range ph.Tasks {
-			s.Tasks = append(s.Tasks, TaskState{Key: t.Key, Status: TaskPending, DueAt: due[t.Key]})
-			if due[t.Key].After(last) {
-				last = due[t.Key]
-			}
-		}
-	}
-	s.TargetGoLive = in.TargetGoLive
-	if s.TargetGoLive.IsZero() {
-		s.TargetGoLive = last
-	}
-	return s
 }

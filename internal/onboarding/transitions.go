@@ -150,6 +150,27 @@ func (s *State) PendingDependencies(key string) []string {
 	return pending
 }
 
+// Actionable reports whether a task is waiting on its own side now: it is not done and
+// every task it depends on is. A blocked task is actionable (unblocking it is the step).
+func (s *State) Actionable(key string) bool {
+	ts, ok := s.Task(key)
+	return ok && !ts.Status.Done() && len(s.PendingDependencies(key)) == 0
+}
+
+// NextSteps lists, in plan order, the keys of the tasks side can act on now and sees.
+func (s *State) NextSteps(side Owner) []string {
+	var keys []string
+	for _, ph := range s.Plan.Phases {
+		for _, t := range ph.Tasks {
+			visible := side == OwnerVendor || t.CustomerVisible
+			if t.Owner == side && visible && s.Actionable(t.Key) {
+				keys = append(keys, t.Key)
+			}
+		}
+	}
+	return keys
+}
+
 // Apply validates and performs an action at now. It reports whether the state changed:
 // a repeated request ID returns false and no error.
 func (s *State) Apply(a TaskAction, now time.Time) (bool, error) {

@@ -72,7 +72,7 @@ var allStatuses = []TaskStatus{TaskPending, TaskInProgress, TaskCompleted, TaskB
 
 func newTestState(t *testing.T) State {
 	t.Helper()
-	return New(NewInput{
+	return mustNew(t, NewInput{
 		OnboardingID: "onb_1", WorkspaceID: "ws_1", AccountID: "acc_1", AccountName: "Acme",
 		CSMEmail: "csm@vendor.test", Plan: testPlan(), StartDate: testStart, Now: testNow,
 	})

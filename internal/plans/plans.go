@@ -66,6 +66,8 @@ type Template struct {
 	// it started from.
 	Source   []byte
 	Checksum string // hex SHA-256 of Source
+	// StoredID is the id of the stored copy of this exact version, set by Catalog.Save.
+	StoredID string
 }
 
 // Parse parses and validates one template file. file names it in errors. On error

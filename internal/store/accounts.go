@@ -40,6 +40,17 @@ func (s *Store) Account(ctx context.Context, workspaceID, id string) (Account, e
 	return a, nil
 }
 
+// AccountByExternalID returns the account with the given external (CRM) id inside a workspace.
+func (s *Store) AccountByExternalID(ctx context.Context, workspaceID, externalID string) (Account, error) {
+	var a Account
+	err := s.db.GetContext(ctx, &a, `SELECT `+accountColumns+` FROM accounts WHERE workspace_id = $1 AND external_id = $2`,
+		workspaceID, externalID)
+	if err != nil {
+		return Account{}, fmt.Errorf("store: account by external id: %w", notFound(err))
+	}
+	return a, nil
+}
+
 // Accounts lists a workspace's accounts by name.
 func (s *Store) Accounts(ctx context.Context, workspaceID string) ([]Account, error) {
 	var list []Account

@@ -111,7 +111,7 @@ func newOnboarding(t *testing.T, st *store.Store, tn tenant, account store.Accou
 	o, state := onboardingFor(t, st, tn, account)
 	snap := store.NewSnapshot(&state)
 	if status != "" {
-		snap.Status = status
+		snap.Status = onboarding.Status(status)
 	}
 	if err := st.CreateOnboarding(ctx, o, snap); err != nil {
 		t.Fatalf("create onboarding: %v", err)
@@ -128,9 +128,11 @@ func onboardingFor(t *testing.T, st *store.Store, tn tenant, account store.Accou
 	t.Helper()
 	planID := ensureTestPlan(t, st)
 	id := newID(t)
-	state := onboarding.New(onboarding.NewInput{OnboardingID: id, WorkspaceID: tn.ws.ID, AccountID: account.ID,
-		AccountName: account.Name, CSMEmail: tn.csm.Email, Plan: testPlan(), StartDate: startDate,
-		Location: time.UTC, Now: now})
+	state, err := onboarding.New(onboarding.NewInput{OnboardingID: id, WorkspaceID: tn.ws.ID, AccountID: account.ID,
+		AccountName: account.Name, CSMEmail: tn.csm.Email, Plan: testPlan(), StartDate: startDate, Now: now})
+	if err != nil {
+		t.Fatalf("new onboarding: %v", err)
+	}
 	target := state.TargetGoLive
 	o := store.Onboarding{ID: id, WorkspaceID: tn.ws.ID, AccountID: account.ID, PlanTemplateID: planID,
 		PlanKey: state.Plan.Key, PlanVersion: state.Plan.Version, WorkflowID: "onboarding:" + id,

@@ -5,32 +5,35 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
 )
 
 // Onboarding is one customer onboarding as the read model shows it.
 type Onboarding struct {
-	ID               string     `db:"id"`
-	WorkspaceID      string     `db:"workspace_id"`
-	AccountID        string     `db:"account_id"`
-	AccountName      string     `db:"account_name"`
-	AccountTimezone  string     `db:"account_timezone"`
-	PlanTemplateID   string     `db:"plan_template_id"`
-	PlanKey          string     `db:"plan_key"`
-	PlanVersion      int        `db:"plan_version"`
-	WorkflowID       string     `db:"workflow_id"`
-	Status           string     `db:"status"`
-	Health           string     `db:"health"`
-	Progress         int        `db:"progress"`
-	CustomerProgress int        `db:"customer_progress"`
-	TasksDone        int        `db:"tasks_done"`
-	TasksTotal       int        `db:"tasks_total"`
-	StartDate        time.Time  `db:"start_date"`
-	TargetGoLive     *time.Time `db:"target_go_live"`
-	WentLiveAt       *time.Time `db:"went_live_at"`
-	StateVersion     int64      `db:"state_version"`
-	CreatedAt        time.Time  `db:"created_at"`
-	UpdatedAt        time.Time  `db:"updated_at"`
+	ID               string            `db:"id"`
+	WorkspaceID      string            `db:"workspace_id"`
+	AccountID        string            `db:"account_id"`
+	AccountName      string            `db:"account_name"`
+	AccountTimezone  string            `db:"account_timezone"`
+	PlanTemplateID   string            `db:"plan_template_id"`
+	PlanKey          string            `db:"plan_key"`
+	PlanVersion      int               `db:"plan_version"`
+	WorkflowID       string            `db:"workflow_id"`
+	Status           onboarding.Status `db:"status"`
+	Health           onboarding.Health `db:"health"`
+	Progress         int               `db:"progress"`
+	CustomerProgress int               `db:"customer_progress"`
+	TasksDone        int               `db:"tasks_done"`
+	TasksTotal       int               `db:"tasks_total"`
+	StartDate        time.Time         `db:"start_date"`
+	TargetGoLive     *time.Time        `db:"target_go_live"`
+	WentLiveAt       *time.Time        `db:"went_live_at"`
+	StateVersion     int64             `db:"state_version"`
+	CreatedAt        time.Time         `db:"created_at"`
+	UpdatedAt        time.Time         `db:"updated_at"`
 }
 
 const onboardingSelect = `SELECT o.id, o.workspace_id, o.account_id, a.name AS account_name, a.timezone AS account_timezone, o.plan_template_id,
@@ -41,7 +44,7 @@ const onboardingSelect = `SELECT o.id, o.workspace_id, o.account_id, a.name AS a
 
 // OnboardingFilter narrows a list of onboardings; empty fields match everything.
 type OnboardingFilter struct {
-	Status    string
+	Status    onboarding.Status
 	AccountID string
 	Limit     int
 }
@@ -85,15 +88,24 @@ func (s *Store) Onboarding(ctx context.Context, workspaceID, id string) (Onboard
 	return o, nil
 }
 
-// Onboardings lists a workspace's onboardings, newest first.
+// Onboardings lists a workspace's onboardings, newest first. An account id that is not
+// an id matches nothing.
 func (s *Store) Onboardings(ctx context.Context, workspaceID string, f OnboardingFilter) ([]Onboarding, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 500
 	}
+	var account *uuid.UUID
+	if f.AccountID != "" {
+		id, err := uuid.Parse(f.AccountID)
+		if err != nil {
+			return nil, nil
+		}
+		account = &id
+	}
 	var list []Onboarding
 	err := s.db.SelectContext(ctx, &list, onboardingSelect+`
-		WHERE o.workspace_id = $1 AND ($2 = '' OR o.status = $2) AND ($3 = '' OR o.account_id::text = $3)
-		ORDER BY o.created_at DESC, o.id LIMIT $4`, workspaceID, f.Status, f.AccountID, f.Limit)
+		WHERE o.workspace_id = $1 AND ($2 = '' OR o.status = $2) AND ($3::uuid IS NULL OR o.account_id = $3)
+		ORDER BY o.created_at DESC, o.id LIMIT $4`, workspaceID, f.Status, account, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: onboardings: %w", err)
 	}
@@ -103,4 +115,26 @@ func (s *Store) Onboardings(ctx context.Context, workspaceID string, f Onboardin
 // OnboardingsForAccount lists an account's onboardings, newest first; the portal uses it.
 func (s *Store) OnboardingsForAccount(ctx context.Context, workspaceID, accountID string) ([]Onboarding, error) {
 	return s.Onboardings(ctx, workspaceID, OnboardingFilter{AccountID: accountID})
+}
+
+// updateOnboarding writes the onboarding row of a snapshot unless the stored state
+// version is newer; it reports whether it wrote.
+func updateOnboarding(ctx context.Context, tx *sqlx.Tx, snap Snapshot) (bool, error) {
+	res, err := tx.ExecContext(ctx, `
+		UPDATE onboardings SET status = $3, health = $4, progress = $5, customer_progress = $6,
+			tasks_done = $7, tasks_total = $8, went_live_at = $9, state_version = $2, updated_at = now()
+		WHERE id = $1 AND state_version <= $2`,
+		snap.OnboardingID, snap.Version, snap.Status, snap.Health, snap.Progress, snap.CustomerProgress,
+		snap.TasksDone, snap.TasksTotal, timePtr(snap.WentLiveAt))
+	if err != nil {
+		return false, fmt.Errorf("store: update onboarding: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+func onboardingExists(ctx context.Context, tx *sqlx.Tx, id string) (bool, error) {
+	var exists bool
+	err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM onboardings WHERE id = $1)`, id)
+	return exists, err
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,10 +56,14 @@ func TestOnboardingTasksAndPhases(t *testing.T) {
 	a := newTenant(t, st, "alpha")
 	ob, state := newOnboarding(t, st, a, a.account, "")
 
-	tasks, err := st.OnboardingTasks(ctx, ob.ID)
+	d, err := st.OnboardingDetail(ctx, a.ws.ID, ob.ID)
 	if err != nil {
-		t.Fatalf("OnboardingTasks: %v", err)
+		t.Fatalf("OnboardingDetail: %v", err)
 	}
+	if !reflect.DeepEqual(d.Onboarding, ob) {
+		t.Errorf("detail's onboarding = %+v, want %+v", d.Onboarding, ob)
+	}
+	tasks := d.Tasks
 	checkTasks(t, tasks, store.NewSnapshot(&state).Tasks)
 	wantDeps := map[string][]string{"kickoff": nil, "profile": {"kickoff"}, "configure": {"kickoff"}, "training": {"profile", "configure"}}
 	var keys []string
@@ -78,10 +83,13 @@ func TestOnboardingTasksAndPhases(t *testing.T) {
 		t.Errorf("configure = %+v, want hidden vendor task in launch", configure)
 	}
 
-	phases, err := st.OnboardingPhases(ctx, ob.ID)
-	if err != nil {
-		t.Fatalf("OnboardingPhases: %v", err)
+	// Only kickoff has no dependency: it is the one next step, for the vendor.
+	for _, tk := range tasks {
+		if tk.NextStep != (tk.Key == "kickoff") {
+			t.Errorf("task %s next step = %v", tk.Key, tk.NextStep)
+		}
 	}
+	phases := d.Phases
 	want := []store.OnboardingPhase{
 		{OnboardingID: ob.ID, Key: "setup", Position: 0, Name: "Setup", Status: "not_started"},
 		{OnboardingID: ob.ID, Key: "launch", Position: 1, Name: "Launch", Status: "not_started"},
@@ -112,6 +120,8 @@ func TestOnboardingsList(t *testing.T) {
 		{"account and status", store.OnboardingFilter{AccountID: a.account.ID, Status: "active"}, []string{acme1.ID}},
 		{"unknown account", store.OnboardingFilter{AccountID: newID(t)}, nil},
 		{"malformed account", store.OnboardingFilter{AccountID: "not-a-uuid"}, nil},
+		{"NUL account", store.OnboardingFilter{AccountID: "\x00"}, nil},
+		{"upper-case account", store.OnboardingFilter{AccountID: strings.ToUpper(a.account.ID)}, []string{acme1.ID, acme2.ID}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,6 +142,52 @@ func TestOnboardingsList(t *testing.T) {
 	list, err := st.OnboardingsForAccount(ctx, a.ws.ID, globex.ID)
 	if err != nil || len(list) != 1 || list[0].ID != globex1.ID || list[0].AccountName != "Globex" {
 		t.Errorf("OnboardingsForAccount(globex) = %+v, %v; want only %s", list, err, globex1.ID)
+	}
+}
+
+func TestOnboardingDetailsOfMany(t *testing.T) {
+	st, ctx := testenv.Store(t), context.Background()
+	a := newTenant(t, st, "alpha")
+	first, s1 := newOnboarding(t, st, a, a.account, "")
+	second, _ := newOnboarding(t, st, a, a.account, "")
+	action := onboarding.TaskAction{RequestID: "req-1", TaskKey: "kickoff", Action: onboarding.ActionComplete, Actor: "staff:x"}
+	if _, err := st.SaveSnapshot(ctx, store.NewSnapshot(ptr(apply(t, s1, action, now))), nil); err != nil {
+		t.Fatal(err)
+	}
+	list, err := st.OnboardingsForAccount(ctx, a.ws.ID, a.account.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	details, err := st.OnboardingDetails(ctx, list)
+	if err != nil || len(details) != 2 {
+		t.Fatalf("OnboardingDetails = %d, %v; want 2", len(details), err)
+	}
+	for _, d := range details {
+		if len(d.Phases) != 2 || len(d.Tasks) != 4 {
+			t.Errorf("%s: %d phases, %d tasks; want 2 and 4", d.ID, len(d.Phases), len(d.Tasks))
+		}
+		for _, tk := range d.Tasks {
+			if tk.OnboardingID != d.ID {
+				t.Errorf("%s holds task %s of %s", d.ID, tk.Key, tk.OnboardingID)
+			}
+		}
+		// After kickoff is done, profile (customer) and configure (vendor) are next.
+		done := d.ID == first.ID
+		if got := d.Tasks[0].Status == onboarding.TaskCompleted; got != done {
+			t.Errorf("%s: kickoff completed = %v, want %v", d.ID, got, done)
+		}
+		if got := d.TasksWhere(func(t store.OnboardingTask) bool { return t.PhaseKey == "launch" && t.NextStep }); len(got) != 0 && !done {
+			t.Errorf("%s: launch next steps %v before kickoff is done", d.ID, got)
+		}
+		if d.ID == first.ID && (!d.Tasks[1].NextStep || !d.Tasks[2].NextStep || d.Tasks[3].NextStep) {
+			t.Errorf("%s: next steps after kickoff = %+v", d.ID, d.Tasks)
+		}
+	}
+	if got, want := []string{details[0].ID, details[1].ID}, []string{second.ID, first.ID}; !slices.Equal(got, want) {
+		t.Errorf("details of %v, want %v (the list's order)", got, want)
+	}
+	if empty, err := st.OnboardingDetails(ctx, nil); err != nil || len(empty) != 0 {
+		t.Errorf("OnboardingDetails(nil) = %v, %v", empty, err)
 	}
 }
 

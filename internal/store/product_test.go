@@ -37,7 +37,7 @@ func TestStaffUsers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
-	got, err := st.StaffUser(ctx, u.ID)
+	got, err := st.StaffUser(ctx, a.ws.ID, u.ID)
 	if err != nil || got != u {
 		t.Errorf("StaffUser = %+v, %v; want %+v", got, err, u)
 	}
@@ -118,14 +118,18 @@ func TestNotFound(t *testing.T) {
 	st, ctx := testenv.Store(t), context.Background()
 	a, b := newTenant(t, st, "alpha"), newTenant(t, st, "beta")
 	ob, _ := newOnboarding(t, st, a, a.account, "")
+	crm := "crm-42"
+	crmAccount := mustAccount(t, st, store.Account{WorkspaceID: a.ws.ID, Name: "Initech", ExternalID: &crm})
 
 	lookups := map[string]func(ws, id string) error{
-		"Workspace":    func(_, id string) error { _, err := st.Workspace(ctx, id); return err },
-		"StaffUser":    func(_, id string) error { _, err := st.StaffUser(ctx, id); return err },
-		"Account":      func(ws, id string) error { _, err := st.Account(ctx, ws, id); return err },
-		"Contact":      func(ws, id string) error { _, err := st.Contact(ctx, ws, id); return err },
-		"Onboarding":   func(ws, id string) error { _, err := st.Onboarding(ctx, ws, id); return err },
-		"PlanTemplate": func(_, id string) error { _, err := st.PlanTemplate(ctx, id); return err },
+		"Workspace":           func(_, id string) error { _, err := st.Workspace(ctx, id); return err },
+		"StaffUser":           func(ws, id string) error { _, err := st.StaffUser(ctx, ws, id); return err },
+		"OnboardingDetail":    func(ws, id string) error { _, err := st.OnboardingDetail(ctx, ws, id); return err },
+		"AccountByExternalID": func(ws, id string) error { _, err := st.AccountByExternalID(ctx, ws, id); return err },
+		"Account":             func(ws, id string) error { _, err := st.Account(ctx, ws, id); return err },
+		"Contact":             func(ws, id string) error { _, err := st.Contact(ctx, ws, id); return err },
+		"Onboarding":          func(ws, id string) error { _, err := st.Onboarding(ctx, ws, id); return err },
+		"PlanTemplate":        func(_, id string) error { _, err := st.PlanTemplate(ctx, id); return err },
 	}
 	ids := map[string]string{"unknown uuid": newID(t), "malformed uuid": "not-a-uuid", "empty id": ""}
 	for name, lookup := range lookups {
@@ -137,7 +141,8 @@ func TestNotFound(t *testing.T) {
 	crossTenant := []struct {
 		name string
 		id   string
-	}{{"Account", a.account.ID}, {"Contact", a.contact.ID}, {"Onboarding", ob.ID}}
+	}{{"Account", a.account.ID}, {"Contact", a.contact.ID}, {"Onboarding", ob.ID}, {"OnboardingDetail", ob.ID},
+		{"StaffUser", a.csm.ID}, {"AccountByExternalID", *crmAccount.ExternalID}}
 	for _, c := range crossTenant {
 		if err := lookups[c.name](a.ws.ID, c.id); err != nil {
 			t.Errorf("%s in its own workspace: %v", c.name, err)

@@ -23,18 +23,11 @@ type readModel struct {
 func loadReadModel(t *testing.T, st *store.Store, workspaceID, id string) readModel {
 	t.Helper()
 	ctx := context.Background()
-	var rm readModel
-	var err error
-	if rm.Onboarding, err = st.Onboarding(ctx, workspaceID, id); err != nil {
-		t.Fatalf("onboarding: %v", err)
+	d, err := st.OnboardingDetail(ctx, workspaceID, id)
+	if err != nil {
+		t.Fatalf("onboarding detail: %v", err)
 	}
-	if rm.Phases, err = st.OnboardingPhases(ctx, id); err != nil {
-		t.Fatalf("phases: %v", err)
-	}
-	if rm.Tasks, err = st.OnboardingTasks(ctx, id); err != nil {
-		t.Fatalf("tasks: %v", err)
-	}
-	return rm
+	return readModel{Onboarding: d.Onboarding, Phases: d.Phases, Tasks: d.Tasks}
 }
 
 func save(t *testing.T, st *store.Store, s onboarding.State, event *store.AuditEvent) bool {

@@ -30,10 +30,10 @@ func (s *Store) CreateStaffUser(ctx context.Context, u StaffUser) (StaffUser, er
 	return u, nil
 }
 
-// StaffUser returns the staff user with the given id.
-func (s *Store) StaffUser(ctx context.Context, id string) (StaffUser, error) {
+// StaffUser returns the staff user with the given id inside a workspace.
+func (s *Store) StaffUser(ctx context.Context, workspaceID, id string) (StaffUser, error) {
 	var u StaffUser
-	err := s.db.GetContext(ctx, &u, `SELECT `+staffColumns+` FROM staff_users WHERE id = $1`, id)
+	err := s.db.GetContext(ctx, &u, `SELECT `+staffColumns+` FROM staff_users WHERE workspace_id = $1 AND id = $2`, workspaceID, id)
 	if err != nil {
 		return StaffUser{}, fmt.Errorf("store: staff user: %w", notFound(err))
 	}

@@ -16,9 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
 	"github.com/onboard-oss/onboard/internal/devstack"
 	"github.com/onboard-oss/onboard/internal/store"
-	"github.com/onboard-oss/onboard/workflows"
+	"github.com/onboard-oss/onboard/worker"
 )
 
 var (
@@ -100,13 +103,26 @@ func TemporalAddress(t testing.TB) string {
 	tmOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		tm, tmErr = devstack.StartTemporal(ctx, devstack.TemporalOptions{UIPort: -1,
-			SearchAttributes: workflows.SearchAttributeTypes(), Logger: Logger()})
+		tm, tmErr = devstack.StartTemporal(ctx, devstack.TemporalOptions{UIPort: -1, Logger: Logger()})
+		if tmErr == nil {
+			tmErr = registerSearchAttributes(ctx, tm.Address())
+		}
 	})
 	if tmErr != nil {
 		t.Fatalf("testenv: start temporal: %v", tmErr)
 	}
 	return tm.Address()
+}
+
+// registerSearchAttributes registers the onboarding search attributes the way the
+// worker does at every start.
+func registerSearchAttributes(ctx context.Context, address string) error {
+	c, err := client.DialContext(ctx, client.Options{HostPort: address, Logger: sdklog.NewStructuredLogger(Logger())})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return worker.EnsureSearchAttributes(ctx, c, "default", Logger())
 }
 
 // unavailable fails under CI and skips elsewhere when a real part cannot be had.

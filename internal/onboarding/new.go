@@ -1,0 +1,128 @@
+package onboarding
+
+import (
+	"fmt"
+	"time"
+)
+
+// DateWindowYears bounds an onboarding's dates: its start and target go-live lie within
+// this many years of today. Anything further is a typo, not a plan.
+const DateWindowYears = 10
+
+// InputError is a request that cannot start or change an onboarding, naming the field
+// at fault in the words of the API ("start_date", "timezone").
+type InputError struct {
+	Field   string
+	Message string
+}
+
+func (e *InputError) Error() string { return e.Field + ": " + e.Message }
+
+func invalid(field, format string, args ...any) error {
+	return &InputError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// NewInput is what an onboarding starts from.
+type NewInput struct {
+	OnboardingID, WorkspaceID, AccountID, AccountName, CSMEmail string
+	Plan                                                        Plan
+	// StartDate is the first day of the onboarding; due dates count from it. Only its
+	// calendar date counts; zero means today in TimeZone.
+	StartDate time.Time
+	// TargetGoLive is the agreed go-live date; zero means "the plan's last due date".
+	TargetGoLive time.Time
+	// TimeZone is the account's IANA time zone (empty: UTC): a task is due at the end of
+	// its due day there.
+	TimeZone string
+	Now      time.Time
+}
+
+// New builds the initial state of an onboarding: every task pending with its due date.
+// It returns an *InputError for an unknown time zone, a date outside DateWindowYears of
+// today, or a target go-live before the start.
+func New(in NewInput) (State, error) {
+	loc, err := Location(in.TimeZone)
+	if err != nil {
+		return State{}, err
+	}
+	start, target, err := dates(in, loc)
+	if err != nil {
+		return State{}, err
+	}
+	s := State{
+		OnboardingID: in.OnboardingID, WorkspaceID: in.WorkspaceID, AccountID: in.AccountID,
+		AccountName: in.AccountName, CSMEmail: in.CSMEmail, Plan: in.Plan,
+		Status: StatusActive, Health: HealthOnTrack, StartDate: start, TargetGoLive: target,
+		LastCustomerActivity: in.Now,
+	}
+	due := DueDates(in.Plan, start, loc)
+	var last time.Time
+	for _, ph := range in.Plan.Phases {
+		for _, t := range ph.Tasks {
+			s.Tasks = append(s.Tasks, TaskState{Key: t.Key, Status: TaskPending, DueAt: due[t.Key]})
+			if due[t.Key].After(last) {
+				last = due[t.Key]
+			}
+		}
+	}
+	if s.TargetGoLive.IsZero() {
+		s.TargetGoLive = last
+	}
+	return s, nil
+}
+
+// Location returns the time zone named name (empty: UTC), or an *InputError naming the
+// "timezone" field. "Local" is refused: it means whatever the server runs in.
+func Location(name string) (*time.Location, error) {
+	if name == "" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "Local" {
+		return nil, invalid("timezone", "%s is not an IANA time zone such as Europe/Paris", Quote(name))
+	}
+	return loc, nil
+}
+
+// dates resolves the start (today in loc when zero) and checks both dates against the
+// window around today and each other. Dates are calendar days, kept as UTC midnight.
+func dates(in NewInput, loc *time.Location) (start, target time.Time, err error) {
+	today := Day(in.Now.In(loc))
+	start = today
+	if !in.StartDate.IsZero() {
+		start = Day(in.StartDate)
+	}
+	earliest, latest := today.AddDate(-DateWindowYears, 0, 0), today.AddDate(DateWindowYears, 0, 0)
+	if start.Before(earliest) || start.After(latest) {
+		return start, target, invalid("start_date", "%s is more than %d years from today", start.Format(time.DateOnly), DateWindowYears)
+	}
+	if in.TargetGoLive.IsZero() {
+		return start, target, nil
+	}
+	target = Day(in.TargetGoLive)
+	switch {
+	case target.Before(start):
+		return start, target, invalid("target_go_live", "%s is before start_date %s", target.Format(time.DateOnly), start.Format(time.DateOnly))
+	case target.After(latest):
+		return start, target, invalid("target_go_live", "%s is more than %d years from today", target.Format(time.DateOnly), DateWindowYears)
+	}
+	return start, target, nil
+}
+
+// Day returns the calendar date of t (in t's own location) as UTC midnight.
+func Day(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// maxQuoted is how much of an offending value an error message repeats.
+const maxQuoted = 40
+
+// Quote returns v quoted for an error message, cut to a short prefix: a message names
+// what was wrong without echoing a whole (possibly huge) value back.
+func Quote(v string) string {
+	r := []rune(v)
+	if len(r) <= maxQuoted {
+		return fmt.Sprintf("%q", v)
+	}
+	return fmt.Sprintf("%q…", string(r[:maxQuoted]))
+}

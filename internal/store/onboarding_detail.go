@@ -1,0 +1,64 @@
+package store
+
+import "context"
+
+// OnboardingDetail is one onboarding with its phases and tasks, each in plan order.
+type OnboardingDetail struct {
+	Onboarding
+	Phases []OnboardingPhase
+	Tasks  []OnboardingTask
+}
+
+// TasksWhere returns the tasks that keep accepts, in plan order.
+func (d OnboardingDetail) TasksWhere(keep func(OnboardingTask) bool) []OnboardingTask {
+	var out []OnboardingTask
+	for _, t := range d.Tasks {
+		if keep(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// OnboardingDetail returns one onboarding of a workspace with its phases and tasks.
+func (s *Store) OnboardingDetail(ctx context.Context, workspaceID, id string) (OnboardingDetail, error) {
+	o, err := s.Onboarding(ctx, workspaceID, id)
+	if err != nil {
+		return OnboardingDetail{}, err
+	}
+	list, err := s.OnboardingDetails(ctx, []Onboarding{o})
+	if err != nil {
+		return OnboardingDetail{}, err
+	}
+	return list[0], nil
+}
+
+// OnboardingDetails adds the phases and tasks to onboardings already read (from a
+// workspace-scoped lookup or list), in two queries however many there are.
+func (s *Store) OnboardingDetails(ctx context.Context, list []Onboarding) ([]OnboardingDetail, error) {
+	out := make([]OnboardingDetail, len(list))
+	if len(list) == 0 {
+		return out, nil
+	}
+	ids, index := make([]string, len(list)), make(map[string]int, len(list))
+	for i, o := range list {
+		out[i].Onboarding, ids[i], index[o.ID] = o, o.ID, i
+	}
+	phases, err := s.phasesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := s.tasksOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range phases {
+		d := &out[index[p.OnboardingID]]
+		d.Phases = append(d.Phases, p)
+	}
+	for _, t := range tasks {
+		d := &out[index[t.OnboardingID]]
+		d.Tasks = append(d.Tasks, t)
+	}
+	return out, nil
+}
