@@ -1,6 +1,7 @@
-// Package activities holds Onboard's Temporal activities: read-model writes now, and
-// email, Slack and webhook senders as they arrive. Activities are methods on one struct
-// of dependencies, registered as one value; this package never imports workflows.
+// Package activities holds Onboard's Temporal activities: read-model writes and the
+// notification sender (email and Slack, exactly once per message). Activities are methods
+// on one struct of dependencies, registered as one value; this package never imports
+// workflows.
 package activities
 
 import (
@@ -16,6 +17,8 @@ import (
 // Activities holds what the activities need.
 type Activities struct {
 	Store *store.Store
+	// Notifier sends notifications; nil on a worker that only writes read models (tests).
+	Notifier *Notifier
 }
 
 // SaveReadModelInput is a state to write, with the action that produced it, if any.

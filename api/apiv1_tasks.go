@@ -88,12 +88,18 @@ func readReason(c *gin.Context) (string, error) {
 // task and action, so reusing a key for another action is not mistaken for a repeat),
 // or a fresh ID.
 func requestID(c *gin.Context, task string, action onboarding.Action) (string, error) {
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	switch {
-	case key == "":
-		return uuid.NewString(), nil
-	case len(key) > 200 || !onboarding.PlainText(key):
-		return "", badRequest("Idempotency-Key header: at most 200 characters of plain text")
+	key, err := idempotencyKey(c)
+	if err != nil || key == "" {
+		return uuid.NewString(), err
 	}
 	return "idem:" + key + ":" + task + ":" + string(action), nil
+}
+
+// idempotencyKey returns the request's Idempotency-Key header, or "" without one.
+func idempotencyKey(c *gin.Context) (string, error) {
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if len(key) > 200 || !onboarding.PlainText(key) {
+		return "", badRequest("Idempotency-Key header: at most 200 characters of plain text")
+	}
+	return key, nil
 }

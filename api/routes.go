@@ -18,6 +18,13 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", gin.WrapH(s.metrics.Handler()))
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/staff") })
+	r.POST("/webhooks/resend", s.resendWebhook)
+	if s.cfg.Dev {
+		dev := r.Group("/dev")
+		dev.GET("/mail", s.devMail)
+		dev.GET("/mail.json", s.devMailJSON)
+		dev.GET("/mail/:id", s.devMailHTML)
+	}
 
 	portal := r.Group("/portal")
 	portal.GET("/signin/:token", s.portalSigninPage)
@@ -39,6 +46,7 @@ func (s *Server) routes(r *gin.Engine) {
 	v1.POST("/accounts", s.apiCreateAccount)
 	v1.GET("/accounts/:id", s.apiAccount)
 	v1.POST("/accounts/:id/contacts", s.apiCreateContact)
+	v1.POST("/contacts/:id/invite", s.apiInviteContact)
 	v1.GET("/plans", s.apiPlans)
 	v1.POST("/onboardings", s.apiCreateOnboarding)
 	v1.GET("/onboardings", s.apiOnboardings)

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -39,7 +38,12 @@ type staffDetail struct {
 	Loc *time.Location
 	// WorkflowURL opens the onboarding's workflow in the Temporal Web UI, when configured.
 	WorkflowURL string
+	// Messages are the notifications about the onboarding and its account, newest first.
+	Messages []store.Notification
 }
+
+// messagesShown is how many notifications the onboarding page lists.
+const messagesShown = 100
 
 // staffOnboarding shows one onboarding with every task, including internal ones.
 func (s *Server) staffOnboarding(c *gin.Context) {
@@ -48,12 +52,14 @@ func (s *Server) staffOnboarding(c *gin.Context) {
 		_ = c.Error(notFoundAs(err, "onboarding"))
 		return
 	}
-	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone),
-		Phases: phaseViews(d, func(store.OnboardingTask) bool { return true })}
-	if s.cfg.TemporalUIURL != "" {
-		data.WorkflowURL = s.cfg.TemporalUIURL + "/namespaces/" + url.PathEscape(s.cfg.TemporalNamespace) +
-			"/workflows/" + url.PathEscape(d.WorkflowID)
+	messages, err := s.store.Notifications(c.Request.Context(), workspaceID(c), d.Onboarding, messagesShown)
+	if err != nil {
+		_ = c.Error(err)
+		return
 	}
+	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone),
+		Phases: phaseViews(d, func(store.OnboardingTask) bool { return true }), WorkflowURL: s.cfg.WorkflowURL(d.WorkflowID),
+		Messages: messages}
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, http.StatusOK, "staff/onboarding", view{Title: d.AccountName, CSRF: se.CSRFToken, User: u.Name, Data: data})

@@ -1,11 +1,12 @@
 // Package templates embeds Onboard's HTML page templates (portal/, staff/, and the
-// parts both share in shared/) and its YAML plan templates (plans/) into the binary.
+// parts both share in shared/), its email templates (email/) and its YAML plan
+// templates (plans/) into the binary.
 package templates
 
 import "embed"
 
 // FS holds every template file, rooted at this folder: "portal/…", "staff/…",
-// "shared/…" (parts every page uses) and "plans/…".
+// "shared/…" (parts every page uses), "email/…" and "plans/…".
 //
-//go:embed portal staff shared plans
+//go:embed portal staff shared email plans
 var FS embed.FS

@@ -37,6 +37,7 @@ func Register(r interface {
 	RegisterActivity(any)
 }, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.Onboarding)
+	r.RegisterWorkflow(workflows.Notify)
 	r.RegisterActivity(acts)
 }
 

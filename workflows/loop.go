@@ -6,6 +6,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/onboard-oss/onboard/activities"
+	"github.com/onboard-oss/onboard/internal/notify"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 )
 
@@ -16,6 +17,7 @@ func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error)
 	w.refreshHealth(ctx)          // an onboarding started with a past start date may be late already
 	for !w.state.Terminal() {
 		w.drainSignals(ctx)
+		w.announce(ctx)
 		if w.state.Terminal() {
 			break
 		}
@@ -27,8 +29,8 @@ func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error)
 		}
 		w.refreshHealth(ctx)
 	}
-	// Let in-flight updates answer before the run closes.
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	// Let in-flight updates answer, and announcements go, before the run closes.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.sending == 0 }); err != nil {
 		return OnboardingResult{}, err
 	}
 	return OnboardingResult{Status: w.state.Status, Version: w.state.Version, WentLiveAt: w.state.WentLiveAt}, nil
@@ -110,7 +112,7 @@ func (w *onboardingWorkflow) recordRejected(ctx workflow.Context, a onboarding.T
 		return
 	}
 	defer w.mu.Unlock()
-	err := workflow.ExecuteLocalActivity(withReadModelOptions(ctx), readModel.RecordRejectedAction, in).Get(ctx, nil)
+	err := workflow.ExecuteLocalActivity(withReadModelOptions(ctx), acts.RecordRejectedAction, in).Get(ctx, nil)
 	if err != nil {
 		workflow.GetLogger(ctx).Error("recording a rejected action failed", "error", err)
 	}
@@ -131,7 +133,7 @@ func (w *onboardingWorkflow) refreshHealth(ctx workflow.Context) {
 // writes the read model, during which new updates may arrive, so repeat until quiet.
 func (w *onboardingWorkflow) continueAsNew(ctx workflow.Context) (OnboardingResult, error) {
 	for {
-		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.sending == 0 }); err != nil {
 			return OnboardingResult{}, err
 		}
 		if !w.signals.pending() {
@@ -163,4 +165,35 @@ func (q queuedActions) next() (onboarding.TaskAction, bool) {
 		}
 	}
 	return a, false
+}
+
+// changeAnnounceGoLive is the GetVersion change ID under which the workflow tells the
+// account's contacts and its CSM that the onboarding went live. A run from before it (no
+// marker) does not announce, and marks the go-live as announced, so an onboarding that
+// went live before this change is not told of it weeks later.
+const changeAnnounceGoLive = "announce-go-live"
+
+// announce tells people of the go-live, once.
+func (w *onboardingWorkflow) announce(ctx workflow.Context) {
+	if w.state.WentLiveAt.IsZero() || w.state.GoLiveAnnounced {
+		return
+	}
+	w.state.GoLiveAnnounced = true
+	if workflow.GetVersion(ctx, changeAnnounceGoLive, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	w.notify(ctx, activities.NotifyInput{Key: "go-live:" + w.state.OnboardingID, Kind: notify.KindGoLive,
+		WorkspaceID: w.state.WorkspaceID, OnboardingID: w.state.OnboardingID})
+}
+
+// notify sends a notification event in the background, so a slow provider holds up
+// neither the scheduler loop nor task actions; the run does not end before it is sent.
+func (w *onboardingWorkflow) notify(ctx workflow.Context, in activities.NotifyInput) {
+	w.sending++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { w.sending-- }()
+		if err := workflow.ExecuteActivity(withNotifyOptions(ctx, in), acts.Notify, in).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("notification not sent", "key", in.Key, "error", err)
+		}
+	})
 }

@@ -56,6 +56,8 @@ type onboardingWorkflow struct {
 	timer   wakeTimer
 	// upserted is the search attribute values last upserted in this run.
 	upserted *searchValues
+	// sending counts notifications under way; the run does not end before they are sent.
+	sending int
 }
 
 func (w *onboardingWorkflow) register(ctx workflow.Context) error {
@@ -109,7 +111,7 @@ func (w *onboardingWorkflow) persist(ctx workflow.Context, a *onboarding.TaskAct
 		return err
 	}
 	defer w.mu.Unlock()
-	err := workflow.ExecuteLocalActivity(withReadModelOptions(ctx), readModel.SaveReadModel, in).Get(ctx, nil)
+	err := workflow.ExecuteLocalActivity(withReadModelOptions(ctx), acts.SaveReadModel, in).Get(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -135,8 +137,8 @@ func (w *onboardingWorkflow) upsertSearchAttributes(ctx workflow.Context) {
 	}
 }
 
-// readModel is the nil receiver through which the workflow names its activities.
-var readModel *activities.Activities
+// acts is the nil receiver through which workflows name their activities.
+var acts *activities.Activities
 
 // withReadModelOptions lets a read-model write retry for up to ten minutes: the state
 // change is already durable, so a database outage delays visibility but loses nothing.

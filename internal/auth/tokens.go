@@ -4,6 +4,7 @@
 package auth
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -20,6 +21,15 @@ func NewToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DeriveToken returns the token a server secret gives for a purpose (a message's
+// idempotency key, say): the same every time for the same pair, unguessable without the
+// secret. A retried email therefore carries the very link its first attempt carried.
+func DeriveToken(secret, purpose string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(purpose))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // Hash returns the SHA-256 of a token; tokens are random, so no salt or stretching is needed.

@@ -59,3 +59,16 @@ func TestPasswords(t *testing.T) {
 		t.Fatal("Equal wrong")
 	}
 }
+
+func TestDeriveToken(t *testing.T) {
+	a := DeriveToken("server-secret-of-at-least-32-chars!", "invite:1")
+	if a != DeriveToken("server-secret-of-at-least-32-chars!", "invite:1") {
+		t.Error("DeriveToken is not stable")
+	}
+	if a == DeriveToken("server-secret-of-at-least-32-chars!", "invite:2") || a == DeriveToken("another-secret-of-at-least-32-chars", "invite:1") {
+		t.Error("DeriveToken ignores its purpose or secret")
+	}
+	if len(a) != 43 || strings.ContainsAny(a, "+/=") {
+		t.Errorf("token %q is not 256 bits of URL-safe base64", a)
+	}
+}

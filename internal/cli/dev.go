@@ -8,8 +8,10 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/onboard-oss/onboard/internal/auth"
 	"github.com/onboard-oss/onboard/internal/config"
 	"github.com/onboard-oss/onboard/internal/demo"
 	"github.com/onboard-oss/onboard/internal/devstack"
@@ -29,6 +31,11 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return fmt.Errorf("create ONBOARD_DATA_DIR %s: %w", dataDir, err)
+	}
+	if cfg.Secret == "" {
+		if cfg.Secret, err = devSecret(filepath.Join(dataDir, "secret")); err != nil {
+			return err
+		}
 	}
 	ln, err := listen(cfg)
 	if err != nil {
@@ -116,6 +123,19 @@ func (s *devStack) stop() {
 	}
 }
 
+// devSecret returns the server secret dev keeps in its data dir, making one on the first
+// start: sign-in links sent before a restart keep working after it.
+func devSecret(file string) (string, error) {
+	if b, err := os.ReadFile(file); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	secret := auth.NewToken()
+	if err := os.WriteFile(file, []byte(secret+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("keep the dev secret in %s: %w", file, err)
+	}
+	return secret, nil
+}
+
 func printBanner(w io.Writer, cfg config.Config, s *devStack, d demo.Demo, took time.Duration) {
 	ui := "(external Temporal: use its own Web UI)"
 	if s.temporal != nil && s.temporal.UIURL() != "" {
@@ -131,7 +151,16 @@ Onboard is running (ready in %s). Press Ctrl-C to stop; data stays in %s.
   Temporal Web UI   %s
   JSON API          %s/api/v1   Authorization: Bearer %s
                     try: curl -H 'Authorization: Bearer %s' %s/api/v1/onboardings
+  Email             %s
 
 `, took.Round(100*time.Millisecond), cfg.DataDir, cfg.BaseURL, demo.AdminEmail, demo.AdminPassword,
-		cfg.BaseURL, d.SignInPath, demo.ContactEmail, ui, cfg.BaseURL, d.APIKey, d.APIKey, cfg.BaseURL)
+		cfg.BaseURL, d.SignInPath, demo.ContactEmail, ui, cfg.BaseURL, d.APIKey, d.APIKey, cfg.BaseURL, mailWhere(cfg))
+}
+
+// mailWhere says where email goes: through Resend, or into the outbox at /dev/mail.
+func mailWhere(cfg config.Config) string {
+	if cfg.ResendAPIKey != "" {
+		return "sent through Resend (RESEND_API_KEY is set)"
+	}
+	return cfg.BaseURL + "/dev/mail   (the outbox: nothing is sent without RESEND_API_KEY)"
 }

@@ -35,7 +35,7 @@ func runMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, _ []st
 
 // runAPI serves the web app and JSON API against external Postgres and Temporal.
 func runAPI(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string, _ io.Writer) error {
-	if err := cfg.RequireExternal(true, true); err != nil {
+	if err := errors.Join(cfg.RequireExternal(true, true), cfg.RequireSecret()); err != nil {
 		return err
 	}
 	ln, err := listen(cfg)
@@ -61,7 +61,7 @@ func runAPI(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 // /healthz on ONBOARD_WORKER_METRICS_ADDR. A worker that dies of a fatal error ends the
 // process with that error rather than idling.
 func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string, _ io.Writer) error {
-	if err := cfg.RequireExternal(true, true); err != nil {
+	if err := errors.Join(cfg.RequireExternal(true, true), cfg.RequireSecret()); err != nil {
 		return err
 	}
 	var ln net.Listener

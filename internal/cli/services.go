@@ -18,6 +18,7 @@ import (
 	"github.com/onboard-oss/onboard/internal/config"
 	"github.com/onboard-oss/onboard/internal/engine"
 	"github.com/onboard-oss/onboard/internal/metrics"
+	"github.com/onboard-oss/onboard/internal/notify"
 	"github.com/onboard-oss/onboard/internal/plans"
 	"github.com/onboard-oss/onboard/internal/store"
 	"github.com/onboard-oss/onboard/templates"
@@ -114,10 +115,31 @@ func (s *services) engine() *engine.Engine {
 // newWorker registers the search attributes and returns a worker ready to Start (dev,
 // in the background) or Run (the worker process).
 func (s *services) newWorker(ctx context.Context) (sdkworker.Worker, error) {
+	n, err := newNotifier(s.cfg, s.store)
+	if err != nil {
+		return nil, err
+	}
 	if err := worker.EnsureSearchAttributes(ctx, s.temporal, s.cfg.TemporalNamespace, s.log); err != nil {
 		return nil, err
 	}
-	return worker.New(s.temporal, s.cfg.TaskQueue, &activities.Activities{Store: s.store}), nil
+	return worker.New(s.temporal, s.cfg.TaskQueue, &activities.Activities{Store: s.store, Notifier: n}), nil
+}
+
+// newNotifier returns the notification senders: Resend when RESEND_API_KEY is set, else
+// the outbox; Slack through SLACK_API_URL or Slack's own API. An email template that does
+// not parse stops start-up.
+func newNotifier(cfg config.Config, st *store.Store) (*activities.Notifier, error) {
+	tpls, err := notify.ParseTemplates(templates.FS, "email")
+	if err != nil {
+		return nil, err
+	}
+	n := &activities.Notifier{Email: notify.NewOutbox(st), Slack: notify.NewSlack(cfg.SlackAPIURL), Templates: tpls, Config: cfg}
+	if cfg.ResendAPIKey != "" {
+		if n.Email, err = notify.NewResend(cfg.ResendAPIKey, cfg.ResendBaseURL); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
 }
 
 // httpServer is the api's HTTP server on a listener opened up front, so a taken port

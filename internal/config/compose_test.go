@@ -131,6 +131,9 @@ func TestComposeEnvMatchesConfig(t *testing.T) {
 		if err := c.RequireExternal(true, needTemporal); err != nil {
 			t.Errorf("service %s: %v", name, err)
 		}
+		if err := c.RequireSecret(); needTemporal && err != nil {
+			t.Errorf("service %s: %v", name, err)
+		}
 		if env["DATABASE_URL"] == "" {
 			t.Errorf("service %s: DATABASE_URL not set", name)
 		}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -54,6 +56,26 @@ type Config struct {
 	// WorkerMetricsAddr is where `onboard worker` serves /metrics and /healthz
 	// (ONBOARD_WORKER_METRICS_ADDR); "off" serves nothing.
 	WorkerMetricsAddr string
+	// Dev is true under `onboard dev`: the dev-only routes (the mail outbox) exist.
+	Dev bool
+	// Secret is the server secret sign-in links are derived from (ONBOARD_SECRET, at least
+	// 32 characters); api and worker need it, `dev` keeps a generated one in its data dir.
+	Secret string
+	// EmailFrom is the sender of email for workspaces without their own (ONBOARD_EMAIL_FROM).
+	EmailFrom string
+	// ResendAPIKey sends email through Resend (RESEND_API_KEY); without it email goes to
+	// the outbox, shown at /dev/mail under `dev`.
+	ResendAPIKey string
+	// ResendBaseURL overrides Resend's API address (RESEND_BASE_URL).
+	ResendBaseURL string
+	// ResendWebhookSecret verifies Resend's delivery webhooks (RESEND_WEBHOOK_SECRET, whsec_…);
+	// without it POST /webhooks/resend answers 404.
+	ResendWebhookSecret string
+	// SlackBotToken nudges CSMs in Slack (SLACK_BOT_TOKEN) for workspaces without their own
+	// token; without either, CSMs get email.
+	SlackBotToken string
+	// SlackAPIURL overrides Slack's API address (SLACK_API_URL).
+	SlackAPIURL string
 }
 
 // Env names every variable Load reads; docker-compose and the README use the same names.
@@ -62,7 +84,8 @@ var Env = []string{
 	"ONBOARD_TASK_QUEUE", "ONBOARD_DATA_DIR", "ONBOARD_DEV_PG_PORT", "ONBOARD_DEV_TEMPORAL_PORT",
 	"ONBOARD_DEV_UI_PORT", "ONBOARD_DEV_API_KEY", "ONBOARD_UPDATE_TIMEOUT", "ONBOARD_SECURE_COOKIES",
 	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
-	"ONBOARD_TEMPORAL_UI_URL",
+	"ONBOARD_TEMPORAL_UI_URL", "ONBOARD_SECRET", "ONBOARD_EMAIL_FROM", "RESEND_API_KEY", "RESEND_BASE_URL",
+	"RESEND_WEBHOOK_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL",
 }
 
 // Load reads the process environment over the production defaults and validates the result.
@@ -89,24 +112,32 @@ func DevFromLookup(lookup func(string) (string, bool)) (Config, error) {
 func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		HTTPAddr:          r.str("ONBOARD_HTTP_ADDR", ":8080"),
-		BaseURL:           strings.TrimRight(r.str("ONBOARD_BASE_URL", ""), "/"),
-		DatabaseURL:       r.str("DATABASE_URL", ""),
-		TemporalAddress:   r.str("TEMPORAL_ADDRESS", ""),
-		TemporalNamespace: r.str("TEMPORAL_NAMESPACE", "default"),
-		TaskQueue:         r.str("ONBOARD_TASK_QUEUE", "onboarding"),
-		DataDir:           r.str("ONBOARD_DATA_DIR", ".data"),
-		DevPGPort:         r.port("ONBOARD_DEV_PG_PORT", 5433),
-		DevTemporalPort:   r.port("ONBOARD_DEV_TEMPORAL_PORT", 7233),
-		DevUIPort:         r.port("ONBOARD_DEV_UI_PORT", 8233),
-		DevAPIKey:         r.str("ONBOARD_DEV_API_KEY", ""),
-		UpdateTimeout:     r.duration("ONBOARD_UPDATE_TIMEOUT", 5*time.Second),
-		SecureCookies:     r.boolean("ONBOARD_SECURE_COOKIES", !dev),
-		LogLevel:          strings.ToLower(r.str("ONBOARD_LOG_LEVEL", "info")),
-		MaxBodyBytes:      int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
-		TrustedProxies:    r.list("ONBOARD_TRUSTED_PROXIES"),
-		WorkerMetricsAddr: r.str("ONBOARD_WORKER_METRICS_ADDR", ":9091"),
-		TemporalUIURL:     strings.TrimRight(r.str("ONBOARD_TEMPORAL_UI_URL", ""), "/"),
+		HTTPAddr:            r.str("ONBOARD_HTTP_ADDR", ":8080"),
+		BaseURL:             strings.TrimRight(r.str("ONBOARD_BASE_URL", ""), "/"),
+		DatabaseURL:         r.str("DATABASE_URL", ""),
+		TemporalAddress:     r.str("TEMPORAL_ADDRESS", ""),
+		TemporalNamespace:   r.str("TEMPORAL_NAMESPACE", "default"),
+		TaskQueue:           r.str("ONBOARD_TASK_QUEUE", "onboarding"),
+		DataDir:             r.str("ONBOARD_DATA_DIR", ".data"),
+		DevPGPort:           r.port("ONBOARD_DEV_PG_PORT", 5433),
+		DevTemporalPort:     r.port("ONBOARD_DEV_TEMPORAL_PORT", 7233),
+		DevUIPort:           r.port("ONBOARD_DEV_UI_PORT", 8233),
+		DevAPIKey:           r.str("ONBOARD_DEV_API_KEY", ""),
+		UpdateTimeout:       r.duration("ONBOARD_UPDATE_TIMEOUT", 5*time.Second),
+		SecureCookies:       r.boolean("ONBOARD_SECURE_COOKIES", !dev),
+		LogLevel:            strings.ToLower(r.str("ONBOARD_LOG_LEVEL", "info")),
+		MaxBodyBytes:        int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
+		TrustedProxies:      r.list("ONBOARD_TRUSTED_PROXIES"),
+		WorkerMetricsAddr:   r.str("ONBOARD_WORKER_METRICS_ADDR", ":9091"),
+		TemporalUIURL:       strings.TrimRight(r.str("ONBOARD_TEMPORAL_UI_URL", ""), "/"),
+		Dev:                 dev,
+		Secret:              r.str("ONBOARD_SECRET", ""),
+		EmailFrom:           r.str("ONBOARD_EMAIL_FROM", "Onboard <onboard@localhost>"),
+		ResendAPIKey:        r.str("RESEND_API_KEY", ""),
+		ResendBaseURL:       r.str("RESEND_BASE_URL", ""),
+		ResendWebhookSecret: r.str("RESEND_WEBHOOK_SECRET", ""),
+		SlackBotToken:       r.str("SLACK_BOT_TOKEN", ""),
+		SlackAPIURL:         r.str("SLACK_API_URL", ""),
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + localHost(c.HTTPAddr)
@@ -120,10 +151,34 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 	r.check(c.TemporalUIURL == "" || strings.HasPrefix(c.TemporalUIURL, "http://") || strings.HasPrefix(c.TemporalUIURL, "https://"),
 		"ONBOARD_TEMPORAL_UI_URL", "want an http:// or https:// URL")
 	r.check(c.WorkerMetricsAddr == "off" || validAddr(c.WorkerMetricsAddr), "ONBOARD_WORKER_METRICS_ADDR", "want host:port, e.g. :9091, or off")
+	r.check(c.Secret == "" || len(c.Secret) >= 32, "ONBOARD_SECRET", "want at least 32 characters (e.g. openssl rand -base64 32)")
+	_, fromErr := mail.ParseAddress(c.EmailFrom)
+	r.check(fromErr == nil, "ONBOARD_EMAIL_FROM", "want an address such as \"Onboard <onboard@example.com>\"")
+	r.check(c.ResendBaseURL == "" || isHTTPURL(c.ResendBaseURL), "RESEND_BASE_URL", "want an http:// or https:// URL")
+	r.check(c.SlackAPIURL == "" || isHTTPURL(c.SlackAPIURL), "SLACK_API_URL", "want an http:// or https:// URL")
+	r.check(c.ResendWebhookSecret == "" || strings.HasPrefix(c.ResendWebhookSecret, "whsec_"), "RESEND_WEBHOOK_SECRET",
+		"want the signing secret Resend shows for the webhook, starting whsec_")
 	for _, p := range c.TrustedProxies {
 		r.check(validProxy(p), "ONBOARD_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR", p))
 	}
 	return c, errors.Join(r.errs...)
+}
+
+// WorkflowURL returns the address of a workflow in the Temporal Web UI, or "" when no UI
+// is configured.
+func (c Config) WorkflowURL(workflowID string) string {
+	if c.TemporalUIURL == "" {
+		return ""
+	}
+	return c.TemporalUIURL + "/namespaces/" + url.PathEscape(c.TemporalNamespace) + "/workflows/" + url.PathEscape(workflowID)
+}
+
+// RequireSecret checks that a process that signs or derives tokens has ONBOARD_SECRET.
+func (c Config) RequireSecret() error {
+	if c.Secret == "" {
+		return errors.New("config: ONBOARD_SECRET is not set: set it to a random string of at least 32 characters, the same for every api and worker (only `onboard dev` makes its own)")
+	}
+	return nil
 }
 
 // RequireExternal checks that the production processes (api, worker, migrate) have the
@@ -225,6 +280,10 @@ func validAddr(addr string) bool {
 	}
 	n, err := strconv.Atoi(port)
 	return err == nil && n >= 0 && n <= 65535
+}
+
+func isHTTPURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
 func validProxy(p string) bool {

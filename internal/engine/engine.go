@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/onboard-oss/onboard/activities"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/plans"
 	"github.com/onboard-oss/onboard/internal/store"
@@ -128,6 +129,26 @@ func (e *Engine) csmEmail(ctx context.Context, account store.Account) string {
 	}
 	return u.Email
 }
+// Notify sends a notification event that belongs to no onboarding's workflow (an invite,
+// a sign-in link) through a workflow of its own, durable from here on. Starting the same
+// event (the same key) again is harmless: it is sent once.
+func (e *Engine) Notify(ctx context.Context, in activities.NotifyInput) error {
+	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	_, err := e.Temporal.ExecuteWorkflow(startCtx, client.StartWorkflowOptions{
+		ID:                    workflows.NotifyWorkflowID(in.Key),
+		TaskQueue:             e.TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		StaticSummary:         string(in.Kind),
+	}, workflows.Notify, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if err != nil && !errors.As(err, &started) {
+		e.Log.Error("starting a notification", "key", in.Key, "error", err)
+		return ErrUnavailable
+	}
+	return nil
+}
+
 func (e *Engine) startWorkflow(ctx context.Context, st *onboarding.State) error {
 	_, err := e.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                    workflows.WorkflowID(st.OnboardingID),

@@ -117,6 +117,8 @@ type State struct {
 	// LastCustomerActivity is when a customer-side action last happened.
 	LastCustomerActivity time.Time `json:"last_customer_activity"`
 	WentLiveAt           time.Time `json:"went_live_at,omitzero"`
+	// GoLiveAnnounced is set once people were told of the go-live, so they are told once.
+	GoLiveAnnounced bool `json:"go_live_announced,omitempty"`
 	// Requests remembers the latest request IDs so a repeated action is a no-op.
 	Requests []string `json:"requests,omitempty"`
 }

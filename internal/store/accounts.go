@@ -15,9 +15,11 @@ type Account struct {
 	Timezone    string    `db:"timezone" json:"timezone"`
 	CSMID       *string   `db:"csm_id" json:"csm_id"`
 	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+	// SlackChannel is the account's own Slack channel for CSM nudges; empty: a direct message.
+	SlackChannel string `db:"slack_channel" json:"slack_channel"`
 }
 
-const accountColumns = `id, workspace_id, name, external_id, timezone, csm_id, created_at`
+const accountColumns = `id, workspace_id, name, external_id, timezone, csm_id, created_at, slack_channel`
 
 // CreateAccount inserts an account; a duplicate external id in the workspace is ErrConflict.
 func (s *Store) CreateAccount(ctx context.Context, a Account) (Account, error) {

@@ -14,9 +14,19 @@ type Contact struct {
 	Name        string    `db:"name" json:"name"`
 	Email       string    `db:"email" json:"email"`
 	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+	// EmailStatus is ok until the address bounces or complains; then no email goes to it.
+	EmailStatus   string     `db:"email_status" json:"email_status"`
+	EmailStatusAt *time.Time `db:"email_status_at" json:"email_status_at"`
 }
 
-const contactColumns = `id, workspace_id, account_id, name, email, created_at`
+// Contact email statuses.
+const (
+	EmailOK         = "ok"
+	EmailBounced    = "bounced"
+	EmailComplained = "complained"
+)
+
+const contactColumns = `id, workspace_id, account_id, name, email, created_at, email_status, email_status_at`
 
 // CreateContact inserts a contact; the same email twice on one account is ErrConflict.
 func (s *Store) CreateContact(ctx context.Context, c Contact) (Contact, error) {
@@ -46,6 +56,18 @@ func (s *Store) Contacts(ctx context.Context, workspaceID, accountID string) ([]
 		WHERE workspace_id = $1 AND account_id = $2 ORDER BY name, id`, workspaceID, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("store: contacts: %w", notFound(err))
+	}
+	return list, nil
+}
+
+// SetContactEmailStatus marks every contact of a workspace with the given address as
+// bounced or complained (or ok again) and returns them.
+func (s *Store) SetContactEmailStatus(ctx context.Context, workspaceID, email, status string) ([]Contact, error) {
+	var list []Contact
+	err := s.db.SelectContext(ctx, &list, `UPDATE contacts SET email_status = $3, email_status_at = now()
+		WHERE workspace_id = $1 AND lower(email) = lower($2) RETURNING `+contactColumns, workspaceID, email, status)
+	if err != nil {
+		return nil, fmt.Errorf("store: set contact email status: %w", err)
 	}
 	return list, nil
 }

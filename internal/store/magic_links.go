@@ -4,6 +4,14 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Purposes of a magic link.
+const (
+	LinkInvite = "invite" // sent by staff; lasts long
+	LinkSignIn = "signin" // asked for by the contact; lasts minutes
 )
 
 // MagicLink is a one-time sign-in link for a contact; only the token's hash is stored.
@@ -23,6 +31,30 @@ func (s *Store) CreateMagicLink(ctx context.Context, m MagicLink) error {
 		VALUES ($1, $2, $3, $4, $5)`, m.TokenHash, m.WorkspaceID, m.ContactID, m.Purpose, m.ExpiresAt)
 	if err != nil {
 		return fmt.Errorf("store: create magic link: %w", conflict(err))
+	}
+	return nil
+}
+
+// IssueMagicLink stores a link unless it is stored already (issuing the same token again,
+// as a retried email does, changes nothing). A new invite replaces the contact's earlier
+// ones: only the latest invite link signs in.
+func (s *Store) IssueMagicLink(ctx context.Context, m MagicLink) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO magic_links (token_hash, workspace_id, contact_id, purpose, expires_at)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING`, m.TokenHash, m.WorkspaceID, m.ContactID, m.Purpose, m.ExpiresAt)
+		if err != nil {
+			return conflict(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 || m.Purpose != LinkInvite {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE magic_links SET expires_at = least(expires_at, now())
+			WHERE workspace_id = $1 AND contact_id = $2 AND purpose = 'invite' AND used_at IS NULL AND token_hash <> $3`,
+			m.WorkspaceID, m.ContactID, m.TokenHash)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: issue magic link: %w", err)
 	}
 	return nil
 }

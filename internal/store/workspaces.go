@@ -13,13 +13,26 @@ type Workspace struct {
 	Name      string    `db:"name" json:"name"`
 	Timezone  string    `db:"timezone" json:"timezone"`
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
+	// EmailFrom is the workspace's sender address; empty sends from the server's default.
+	EmailFrom   string `db:"email_from" json:"email_from"`
+	AccentColor string `db:"accent_color" json:"accent_color"`
+	LogoURL     string `db:"logo_url" json:"logo_url"`
+	// SlackBotToken is the workspace's own Slack bot token; empty uses the server's.
+	SlackBotToken string `db:"slack_bot_token" json:"-"`
+	// SlackStatus is what the last use of the Slack token found: "", ok, missing or revoked.
+	SlackStatus    string     `db:"slack_status" json:"slack_status"`
+	SlackError     string     `db:"slack_error" json:"slack_error"`
+	SlackCheckedAt *time.Time `db:"slack_checked_at" json:"slack_checked_at"`
 }
+
+const workspaceColumns = `id, slug, name, timezone, created_at, email_from, accent_color, logo_url, slack_bot_token,
+	slack_status, slack_error, slack_checked_at`
 
 // CreateWorkspace inserts a workspace.
 func (s *Store) CreateWorkspace(ctx context.Context, w Workspace) (Workspace, error) {
 	err := s.db.GetContext(ctx, &w, `
-		INSERT INTO workspaces (slug, name, timezone) VALUES ($1, $2, $3)
-		RETURNING id, slug, name, timezone, created_at`, w.Slug, w.Name, orDefault(w.Timezone, "UTC"))
+		INSERT INTO workspaces (slug, name, timezone, email_from) VALUES ($1, $2, $3, $4)
+		RETURNING `+workspaceColumns, w.Slug, w.Name, orDefault(w.Timezone, "UTC"), w.EmailFrom)
 	if err != nil {
 		return Workspace{}, fmt.Errorf("store: create workspace: %w", conflict(err))
 	}
@@ -29,7 +42,7 @@ func (s *Store) CreateWorkspace(ctx context.Context, w Workspace) (Workspace, er
 // Workspace returns the workspace with the given id.
 func (s *Store) Workspace(ctx context.Context, id string) (Workspace, error) {
 	var w Workspace
-	err := s.db.GetContext(ctx, &w, `SELECT id, slug, name, timezone, created_at FROM workspaces WHERE id = $1`, id)
+	err := s.db.GetContext(ctx, &w, `SELECT `+workspaceColumns+` FROM workspaces WHERE id = $1`, id)
 	if err != nil {
 		return Workspace{}, fmt.Errorf("store: workspace: %w", notFound(err))
 	}
@@ -39,11 +52,22 @@ func (s *Store) Workspace(ctx context.Context, id string) (Workspace, error) {
 // WorkspaceBySlug returns the workspace with the given slug.
 func (s *Store) WorkspaceBySlug(ctx context.Context, slug string) (Workspace, error) {
 	var w Workspace
-	err := s.db.GetContext(ctx, &w, `SELECT id, slug, name, timezone, created_at FROM workspaces WHERE slug = $1`, slug)
+	err := s.db.GetContext(ctx, &w, `SELECT `+workspaceColumns+` FROM workspaces WHERE slug = $1`, slug)
 	if err != nil {
 		return Workspace{}, fmt.Errorf("store: workspace by slug: %w", notFound(err))
 	}
 	return w, nil
+}
+
+// SetSlackStatus records what using the workspace's Slack token found, so workspace
+// settings can show a missing or revoked token.
+func (s *Store) SetSlackStatus(ctx context.Context, workspaceID, status, errText string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE workspaces SET slack_status = $2, slack_error = $3, slack_checked_at = now()
+		WHERE id = $1`, workspaceID, status, errText)
+	if err != nil {
+		return fmt.Errorf("store: set slack status: %w", err)
+	}
+	return nil
 }
 
 func orDefault(v, def string) string {

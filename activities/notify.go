@@ -1,0 +1,212 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/onboard-oss/onboard/internal/auth"
+	"github.com/onboard-oss/onboard/internal/config"
+	"github.com/onboard-oss/onboard/internal/notify"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+// Notifier is what the notification activity needs: the channels and what goes in links.
+type Notifier struct {
+	Email     notify.EmailSender
+	Slack     *notify.Slack
+	Templates *notify.Templates
+	// Config gives the base URL, the Temporal Web UI, the default sender, the server's
+	// Slack token and the secret sign-in links are derived from.
+	Config config.Config
+}
+
+// NotifyInput is one event to tell people about. Who hears of it, on which channel and in
+// what words is decided when it is delivered, from the database, so a workflow's history
+// holds ids only.
+type NotifyInput struct {
+	// Key is unique per event; each message's idempotency key is Key plus its recipient
+	// and channel, so a retried activity or a second worker never sends a message twice.
+	Key          string      `json:"key"`
+	Kind         notify.Kind `json:"kind"`
+	WorkspaceID  string      `json:"workspace_id"`
+	OnboardingID string      `json:"onboarding_id,omitempty"`
+	// ContactID is the one contact an invite or sign-in link goes to.
+	ContactID string `json:"contact_id,omitempty"`
+	// Reason says why an escalation was raised.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Magic link lifetimes: an invite waits for the person to get round to it; a link asked
+// for on the sign-in page is used at once.
+const (
+	InviteLinkTTL = 14 * 24 * time.Hour
+	SignInLinkTTL = 30 * time.Minute
+)
+
+// Notify delivers an event's messages. Each message is recorded in the notification log
+// before it is sent and marked when the provider took it; a message already sent is
+// skipped, so a retry sends only what is missing. A refusal for good (an invalid address)
+// is recorded and not retried; a bounced address is not written to at all.
+func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
+	if a.Notifier == nil {
+		return temporal.NewNonRetryableApplicationError("notifications are not configured on this worker", "not_configured", nil)
+	}
+	ev, err := a.loadEvent(ctx, in)
+	if err != nil {
+		return err
+	}
+	var retry []error
+	for _, d := range ev.deliveries() {
+		if err := a.deliver(ctx, ev, d); err != nil {
+			activity.GetLogger(ctx).Warn("notification not delivered yet", "key", d.key, "error", err)
+			retry = append(retry, err)
+		}
+	}
+	return retryError(retry)
+}
+
+// retryError asks Temporal to retry, after the longest wait a provider asked for.
+func retryError(errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	var wait time.Duration
+	for _, err := range errs {
+		wait = max(wait, notify.RetryDelay(err))
+	}
+	return temporal.NewApplicationErrorWithOptions(errors.Join(errs...).Error(), "send_failed",
+		temporal.ApplicationErrorOptions{NextRetryDelay: wait})
+}
+
+// deliver sends one message on its channel; a Slack message that cannot go falls back to
+// email to the same person.
+func (a *Activities) deliver(ctx context.Context, ev *event, d delivery) error {
+	if d.channel == store.ChannelSlack {
+		return a.deliverSlack(ctx, ev, d)
+	}
+	return a.deliverEmail(ctx, ev, d)
+}
+
+func (a *Activities) deliverEmail(ctx context.Context, ev *event, d delivery) error {
+	n := a.Notifier
+	msg := d.msg
+	var link *store.MagicLink
+	if d.linkPurpose != "" {
+		token := auth.DeriveToken(n.Config.Secret, "magic-link:"+d.key)
+		msg.Link = n.Config.BaseURL + "/portal/signin/" + token
+		link = &store.MagicLink{TokenHash: auth.Hash(token), WorkspaceID: ev.workspace.ID, ContactID: d.to.contactID,
+			Purpose: d.linkPurpose, ExpiresAt: time.Now().Add(linkTTL(d.linkPurpose))}
+	}
+	r, err := n.Templates.Render(msg)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "template", err)
+	}
+	rec, err := a.Store.BeginNotification(ctx, ev.record(d, r.Subject))
+	if err != nil || rec.Done() {
+		return err
+	}
+	if d.to.suppressed != "" {
+		return a.Store.FinishNotification(ctx, d.key, store.NotificationSuppressed, "", "", "the address "+d.to.suppressed)
+	}
+	if link != nil {
+		if err := a.Store.IssueMagicLink(ctx, *link); err != nil {
+			return err
+		}
+	}
+	id, err := n.Email.Send(ctx, notify.Email{Key: d.key, WorkspaceID: ev.workspace.ID, From: ev.from(n.Config), To: d.to.email,
+		Subject: r.Subject, HTML: r.HTML, Text: r.Text, Tags: map[string]string{"kind": string(msg.Kind)}})
+	return a.finish(ctx, d.key, n.Email.Provider(), id, err)
+}
+
+// finish records how a send ended: a refusal for good is recorded and done with; any
+// other failure is noted and returned for a retry.
+func (a *Activities) finish(ctx context.Context, key, provider, providerID string, err error) error {
+	switch {
+	case err == nil:
+		return a.Store.FinishNotification(ctx, key, store.NotificationSent, provider, providerID, "")
+	case notify.IsPermanent(err):
+		return a.Store.FinishNotification(ctx, key, store.NotificationFailed, provider, "", err.Error())
+	}
+	if noteErr := a.Store.NoteNotificationError(ctx, key, err.Error()); noteErr != nil {
+		return errors.Join(err, noteErr)
+	}
+	return err
+}
+
+func (a *Activities) deliverSlack(ctx context.Context, ev *event, d delivery) error {
+	n := a.Notifier
+	token := ev.workspace.SlackBotToken
+	if token == "" {
+		token = n.Config.SlackBotToken
+	}
+	if token == "" || n.Slack == nil {
+		a.noteSlack(ctx, ev, "missing", "no Slack bot token: set SLACK_BOT_TOKEN or the workspace's own")
+		return a.deliverEmail(ctx, ev, d.fallback())
+	}
+	r, err := n.Templates.Render(d.msg)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "template", err)
+	}
+	rec, err := a.Store.BeginNotification(ctx, ev.record(d, r.Subject))
+	if err != nil {
+		return err
+	}
+	if rec.Done() {
+		if rec.Status == store.NotificationFailed { // it fell back to email: make sure that went
+			return a.deliverEmail(ctx, ev, d.fallback())
+		}
+		return nil
+	}
+	post := notify.SlackPost{Token: token, Key: d.key, Channel: d.slackChannel, UserEmail: d.to.email}
+	post.Text, post.Blocks = notify.SlackMessage(d.msg, r.Subject)
+	if rec.Attempts > 1 {
+		post.Since = rec.CreatedAt
+	}
+	ref, err := n.Slack.Post(ctx, post)
+	switch {
+	case err == nil:
+		a.noteSlack(ctx, ev, "ok", "")
+	case notify.IsTokenError(err):
+		a.noteSlack(ctx, ev, "revoked", err.Error())
+	}
+	if err := a.finish(ctx, d.key, "slack", ref, err); err != nil {
+		return err
+	}
+	if err != nil { // refused for good and recorded: tell them by email instead
+		return a.deliverEmail(ctx, ev, d.fallback())
+	}
+	return nil
+}
+
+// noteSlack records what using the workspace's Slack token found, when that changed, so
+// workspace settings can show it.
+func (a *Activities) noteSlack(ctx context.Context, ev *event, status, detail string) {
+	if ev.workspace.SlackStatus == status && ev.workspace.SlackError == detail {
+		return
+	}
+	if err := a.Store.SetSlackStatus(ctx, ev.workspace.ID, status, detail); err != nil {
+		activity.GetLogger(ctx).Warn("recording the Slack status failed", "error", err)
+		return
+	}
+	ev.workspace.SlackStatus, ev.workspace.SlackError = status, detail
+}
+
+func linkTTL(purpose string) time.Duration {
+	if purpose == store.LinkInvite {
+		return InviteLinkTTL
+	}
+	return SignInLinkTTL
+}
+
+// ttlWords says a link's lifetime the way the email does.
+func ttlWords(purpose string) string {
+	if purpose == store.LinkInvite {
+		return fmt.Sprintf("%d days", int(InviteLinkTTL.Hours()/24))
+	}
+	return fmt.Sprintf("%d minutes", int(SignInLinkTTL.Minutes()))
+}

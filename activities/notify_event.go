@@ -1,0 +1,204 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/onboard-oss/onboard/internal/config"
+	"github.com/onboard-oss/onboard/internal/notify"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+// event is a notification event with what delivering it needs, read from the database.
+type event struct {
+	in         NotifyInput
+	cfg        config.Config
+	workspace  store.Workspace
+	account    store.Account
+	onboarding *store.Onboarding
+	contact    *store.Contact   // the one contact of an invite, sign-in link or bounce
+	contacts   []store.Contact  // the account's contacts
+	csm        *store.StaffUser // the account's CSM, if it has one
+}
+
+// recipient is one person a message goes to.
+type recipient struct {
+	id        string // "contact:<id>" or "staff:<id>", part of the message's key
+	name      string
+	email     string
+	contactID string
+	// suppressed says why email to the address stopped ("bounced"), if it did.
+	suppressed string
+}
+
+// delivery is one message to one recipient on one channel.
+type delivery struct {
+	key          string
+	channel      string
+	to           recipient
+	msg          notify.Message
+	linkPurpose  string // a sign-in link goes in the message: store.LinkInvite or store.LinkSignIn
+	slackChannel string // the account's channel; empty: a direct message
+}
+
+// fallback is the same message by email, for a Slack message that cannot go.
+func (d delivery) fallback() delivery {
+	d.channel, d.key, d.slackChannel = store.ChannelEmail, d.keyBase()+"/"+store.ChannelEmail, ""
+	return d
+}
+
+func (d delivery) keyBase() string { return d.key[:len(d.key)-len(d.channel)-1] }
+
+// loadEvent reads what the event is about. Something deleted meanwhile cannot be told
+// about: that is final, not retried.
+func (a *Activities) loadEvent(ctx context.Context, in NotifyInput) (*event, error) {
+	ev := &event{in: in, cfg: a.Notifier.Config}
+	err := ev.load(ctx, a.Store)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("notify %s: %v", in.Key, err), "gone", err)
+	}
+	return ev, err
+}
+
+func (ev *event) load(ctx context.Context, st *store.Store) error {
+	var err error
+	if ev.workspace, err = st.Workspace(ctx, ev.in.WorkspaceID); err != nil {
+		return err
+	}
+	accountID := ""
+	if ev.in.OnboardingID != "" {
+		o, err := st.Onboarding(ctx, ev.workspace.ID, ev.in.OnboardingID)
+		if err != nil {
+			return err
+		}
+		ev.onboarding, accountID = &o, o.AccountID
+	}
+	if ev.in.ContactID != "" {
+		c, err := st.Contact(ctx, ev.workspace.ID, ev.in.ContactID)
+		if err != nil {
+			return err
+		}
+		ev.contact, accountID = &c, c.AccountID
+	}
+	if ev.account, err = st.Account(ctx, ev.workspace.ID, accountID); err != nil {
+		return err
+	}
+	if ev.contacts, err = st.Contacts(ctx, ev.workspace.ID, ev.account.ID); err != nil {
+		return err
+	}
+	if ev.account.CSMID != nil {
+		u, err := st.StaffUser(ctx, ev.workspace.ID, *ev.account.CSMID)
+		if err == nil {
+			ev.csm = &u
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+// deliveries lists the messages the event makes, by kind.
+func (ev *event) deliveries() []delivery {
+	switch ev.in.Kind {
+	case notify.KindInvite, notify.KindSignIn:
+		return ev.signInLink()
+	case notify.KindGoLive:
+		return append(ev.toContacts("Open your portal", ev.cfg.BaseURL+"/portal"), ev.toCSM()...)
+	case notify.KindEscalation:
+		return ev.toCSM()
+	}
+	return nil
+}
+
+func (ev *event) signInLink() []delivery {
+	if ev.contact == nil {
+		return nil
+	}
+	purpose, label := store.LinkSignIn, "Sign in"
+	if ev.in.Kind == notify.KindInvite {
+		purpose, label = store.LinkInvite, "Open your onboarding portal"
+	}
+	d := ev.email(contactRecipient(*ev.contact))
+	d.linkPurpose, d.msg.LinkLabel, d.msg.LinkExpiry = purpose, label, ttlWords(purpose)
+	return []delivery{d}
+}
+
+// toContacts emails every contact of the account.
+func (ev *event) toContacts(label, link string) []delivery {
+	var out []delivery
+	for _, c := range ev.contacts {
+		d := ev.email(contactRecipient(c))
+		d.msg.Link, d.msg.LinkLabel = link, label
+		out = append(out, d)
+	}
+	return out
+}
+
+// toCSM nudges the account's CSM in Slack (in the account's channel when it has one),
+// falling back to email; an account without a CSM has nobody to nudge.
+func (ev *event) toCSM() []delivery {
+	if ev.csm == nil {
+		return nil
+	}
+	to := recipient{id: "staff:" + ev.csm.ID, name: ev.csm.Name, email: ev.csm.Email}
+	d := delivery{key: ev.in.Key + "/" + to.id + "/" + store.ChannelSlack, channel: store.ChannelSlack, to: to,
+		msg: ev.message(to), slackChannel: ev.account.SlackChannel}
+	if ev.onboarding != nil {
+		d.msg.Link, d.msg.LinkLabel = ev.cfg.BaseURL+"/staff/onboardings/"+ev.onboarding.ID, "Open in Onboard"
+		d.msg.WorkflowURL = ev.cfg.WorkflowURL(ev.onboarding.WorkflowID)
+	}
+	return []delivery{d}
+}
+
+func (ev *event) email(to recipient) delivery {
+	return delivery{key: ev.in.Key + "/" + to.id + "/" + store.ChannelEmail, channel: store.ChannelEmail, to: to, msg: ev.message(to)}
+}
+
+func contactRecipient(c store.Contact) recipient {
+	r := recipient{id: "contact:" + c.ID, name: c.Name, email: c.Email, contactID: c.ID}
+	if c.EmailStatus != store.EmailOK {
+		r.suppressed = c.EmailStatus
+	}
+	return r
+}
+
+// message is what every message of the event says, addressed to one person.
+func (ev *event) message(to recipient) notify.Message {
+	return notify.Message{Kind: ev.in.Kind, RecipientName: firstName(to.name), AccountName: ev.account.Name,
+		Reason: ev.in.Reason, Brand: notify.Brand{Name: ev.workspace.Name, AccentColor: ev.workspace.AccentColor,
+			LogoURL: ev.workspace.LogoURL}}
+}
+
+// record is the notification log row of a delivery.
+func (ev *event) record(d delivery, subject string) store.Notification {
+	n := store.Notification{WorkspaceID: ev.workspace.ID, AccountID: &ev.account.ID, Key: d.key, Channel: d.channel,
+		Template: string(d.msg.Kind), Recipient: d.to.email, Subject: subject}
+	if d.channel == store.ChannelSlack && d.slackChannel != "" {
+		n.Recipient = "#" + d.slackChannel
+	}
+	if ev.onboarding != nil {
+		n.OnboardingID = &ev.onboarding.ID
+	}
+	return n
+}
+
+// from is the sender: the workspace's own address, else the server's default.
+func (ev *event) from(cfg config.Config) string {
+	if ev.workspace.EmailFrom != "" {
+		return ev.workspace.EmailFrom
+	}
+	return cfg.EmailFrom
+}
+
+// firstName greets people the way a person would: "Hi Dana".
+func firstName(name string) string {
+	for i, r := range name {
+		if r == ' ' {
+			return name[:i]
+		}
+	}
+	return name
+}

@@ -1,0 +1,111 @@
+package notify
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+)
+
+// SlackMessage says a message as Block Kit: the preview text and the blocks. Staff
+// messages link to the dashboard (Link) and to the workflow in the Temporal Web UI.
+func SlackMessage(m Message, subject string) (string, []slack.Block) {
+	blocks := []slack.Block{
+		slack.NewSectionBlock(mrkdwn("*"+escape(subject)+"*"+lead(m)), nil, nil),
+	}
+	if len(m.Tasks) > 0 {
+		lines := make([]string, len(m.Tasks))
+		for i, t := range m.Tasks {
+			lines[i] = "• " + link(t.Title, t.URL) + taskNote(t)
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+	}
+	if len(m.Onboardings) > 0 {
+		lines := make([]string, len(m.Onboardings))
+		for i, o := range m.Onboardings {
+			lines[i] = fmt.Sprintf("• %s: %s, %d%% done%s", link(o.AccountName, o.URL), escape(o.Health), o.Progress, counts(o))
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
+	}
+	var buttons []slack.BlockElement
+	if m.Link != "" {
+		b := slack.NewButtonBlockElement("open", "open", plain(orDefault(m.LinkLabel, "Open in Onboard")))
+		b.URL, b.Style = m.Link, slack.StylePrimary
+		buttons = append(buttons, b)
+	}
+	if m.WorkflowURL != "" {
+		b := slack.NewButtonBlockElement("workflow", "workflow", plain("Workflow in Temporal"))
+		b.URL = m.WorkflowURL
+		buttons = append(buttons, b)
+	}
+	if len(buttons) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("links", buttons...))
+	}
+	return subject, blocks
+}
+
+func lead(m Message) string {
+	switch {
+	case m.Reason != "":
+		return "\n" + escape(m.AccountName) + " needs you: " + escape(m.Reason) + "."
+	case m.Kind == KindGoLive:
+		return "\nEvery task needed for go-live is done."
+	}
+	return ""
+}
+
+func taskNote(t TaskLine) string {
+	var parts []string
+	if t.Due != "" {
+		if t.Overdue {
+			parts = append(parts, "was due "+escape(t.Due))
+		} else {
+			parts = append(parts, "due "+escape(t.Due))
+		}
+	}
+	if t.Blocked != "" {
+		parts = append(parts, "blocked: "+escape(t.Blocked))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+func counts(o OnboardingLine) string {
+	s := ""
+	if o.Overdue > 0 {
+		s += fmt.Sprintf(", %d overdue", o.Overdue)
+	}
+	if o.Blocked > 0 {
+		s += fmt.Sprintf(", %d blocked", o.Blocked)
+	}
+	return s
+}
+
+func link(text, url string) string {
+	if url == "" {
+		return escape(text)
+	}
+	return "<" + url + "|" + escape(text) + ">"
+}
+
+// escape makes text safe in Slack's mrkdwn: &, < and > are control characters there.
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+func mrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

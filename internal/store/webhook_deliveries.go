@@ -1,0 +1,18 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// RecordWebhookDelivery notes that a provider's webhook delivery was handled and reports
+// whether it is the first time: a replayed delivery returns false.
+func (s *Store) RecordWebhookDelivery(ctx context.Context, provider, deliveryID string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO webhook_deliveries (provider, delivery_id) VALUES ($1, $2)
+		ON CONFLICT DO NOTHING`, provider, deliveryID)
+	if err != nil {
+		return false, fmt.Errorf("store: record webhook delivery: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
