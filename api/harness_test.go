@@ -22,6 +22,8 @@ import (
 	"github.com/onboard-oss/onboard/internal/config"
 	"github.com/onboard-oss/onboard/internal/engine"
 	"github.com/onboard-oss/onboard/internal/metrics"
+	"github.com/onboard-oss/onboard/internal/notify"
+	"github.com/onboard-oss/onboard/internal/notify/notifytest"
 	"github.com/onboard-oss/onboard/internal/plans"
 	"github.com/onboard-oss/onboard/internal/store"
 	"github.com/onboard-oss/onboard/internal/testenv"
@@ -41,6 +43,7 @@ type harness struct {
 	server    *httptest.Server
 	taskQueue string
 	worker    sdkworker.Worker
+	cfg       config.Config
 }
 
 // tenant is a workspace with an API key and an account.
@@ -53,6 +56,8 @@ type tenant struct {
 type harnessOptions struct {
 	updateTimeout time.Duration
 	noWorker      bool
+	// production configures the app as `onboard api` would be: no dev routes, no webhook secret.
+	production bool
 }
 
 func newHarness(t *testing.T, opts ...harnessOptions) *harness {
@@ -77,15 +82,22 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 	h := &harness{t: t, store: st, temporal: tc, taskQueue: "test-" + uuid.NewString()}
 	h.engine = &engine.Engine{Store: st, Temporal: tc, Plans: catalog, TaskQueue: h.taskQueue,
 		UpdateTimeout: o.updateTimeout, Log: testenv.Logger()}
-	cfg, _ := config.FromLookup(func(string) (string, bool) { return "", false })
-	cfg.SecureCookies = false
+	cfg, _ := config.DevFromLookup(func(string) (string, bool) { return "", false })
+	cfg.ResendWebhookSecret = notifytest.ResendWebhookSecret
+	if o.production {
+		cfg, _ = config.FromLookup(func(string) (string, bool) { return "", false })
+		cfg.SecureCookies = false
+	}
 	cfg.TemporalUIURL = "http://temporal-ui.test"
+	cfg.Secret = "test-secret-of-at-least-thirty-two-chars"
+	h.cfg = cfg
 	srv, err := api.New(cfg, st, h.engine, metrics.New(), testenv.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.server = httptest.NewServer(srv.Handler())
 	t.Cleanup(h.server.Close)
+	h.cfg.BaseURL = h.server.URL
 	if !o.noWorker {
 		h.startWorker()
 	}
@@ -93,7 +105,12 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 }
 
 func (h *harness) startWorker() {
-	h.worker = worker.New(h.temporal, h.taskQueue, &activities.Activities{Store: h.store})
+	tpls, err := notify.ParseTemplates(templates.FS, "email")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	n := &activities.Notifier{Email: notify.NewOutbox(h.store), Slack: notify.NewSlack(""), Templates: tpls, Config: h.cfg}
+	h.worker = worker.New(h.temporal, h.taskQueue, &activities.Activities{Store: h.store, Notifier: n})
 	if err := h.worker.Start(); err != nil {
 		h.t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error)
 		}
 		w.refreshHealth(ctx)
 	}
+	w.announce(ctx) // the last action may have finished the onboarding
 	// Let in-flight updates answer, and announcements go, before the run closes.
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.sending == 0 }); err != nil {
 		return OnboardingResult{}, err

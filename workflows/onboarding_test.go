@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/onboard-oss/onboard/activities"
+	"github.com/onboard-oss/onboard/internal/notify"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/testenv"
 	"github.com/onboard-oss/onboard/worker"
@@ -80,6 +81,7 @@ type harness struct {
 	mu       sync.Mutex
 	saves    []activities.SaveReadModelInput
 	rejected []activities.RejectedActionInput
+	notified []activities.NotifyInput
 }
 
 func newHarness(t *testing.T) *harness {
@@ -107,8 +109,21 @@ func newHarness(t *testing.T) *harness {
 			h.rejected = append(h.rejected, in)
 			return nil
 		}).Maybe()
+	env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyInput) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.notified = append(h.notified, in)
+			return nil
+		}).Maybe()
 	t.Cleanup(func() { env.AssertExpectations(t) })
 	return h
+}
+
+func (h *harness) notifications() []activities.NotifyInput {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.notified)
 }
 
 // outcome records what became of one update.
@@ -428,6 +443,41 @@ func TestCompletingEveryTaskCompletesTheWorkflow(t *testing.T) {
 		if s.State.Version != int64(i+1) || s.State.Status != steps[i].status {
 			t.Errorf("write %d: version %d status %s, want %d %s", i, s.State.Version, s.State.Status, i+1, steps[i].status)
 		}
+	}
+}
+
+func TestGoLiveIsAnnouncedOnce(t *testing.T) {
+	h := newHarness(t)
+	h.update(1*time.Hour, act("r1", "intake", onboarding.ActionComplete))
+	h.update(2*time.Hour, act("r2", "configure", onboarding.ActionComplete)) // live
+	h.update(3*time.Hour, act("r3", "configure", onboarding.ActionReopen))   // active again
+	h.update(4*time.Hour, act("r4", "configure", onboarding.ActionComplete)) // live again
+	beforeEnd := h.query(5 * time.Hour)
+	h.update(6*time.Hour, act("r5", "welcome", onboarding.ActionSkip)) // completed
+	h.run(newState(h.start))
+
+	got := h.notifications()
+	if len(got) != 1 {
+		t.Fatalf("notifications: %+v, want one go-live", got)
+	}
+	want := activities.NotifyInput{Key: "go-live:ob-1", Kind: notify.KindGoLive, WorkspaceID: "ws-1", OnboardingID: "ob-1"}
+	if got[0] != want {
+		t.Errorf("notification %+v, want %+v", got[0], want)
+	}
+	if !beforeEnd.GoLiveAnnounced {
+		t.Error("the state does not remember the announcement (it must survive continue-as-new)")
+	}
+}
+
+func TestCompletingInOneStepStillAnnouncesGoLive(t *testing.T) {
+	h := newHarness(t)
+	st := newState(h.start)
+	h.update(1*time.Hour, act("r1", "welcome", onboarding.ActionSkip))
+	h.update(2*time.Hour, act("r2", "intake", onboarding.ActionComplete))
+	h.update(3*time.Hour, act("r3", "configure", onboarding.ActionComplete)) // straight to completed
+	h.run(st)
+	if got := h.notifications(); len(got) != 1 || got[0].Kind != notify.KindGoLive {
+		t.Fatalf("notifications: %+v, want the go-live before the run ends", got)
 	}
 }
 

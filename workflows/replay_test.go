@@ -18,9 +18,12 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/onboard-oss/onboard/activities"
+	"github.com/onboard-oss/onboard/internal/config"
+	"github.com/onboard-oss/onboard/internal/notify"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 	"github.com/onboard-oss/onboard/internal/testenv"
+	"github.com/onboard-oss/onboard/templates"
 	"github.com/onboard-oss/onboard/worker"
 	"github.com/onboard-oss/onboard/workflows"
 )
@@ -36,8 +39,9 @@ import (
 // version under a new name (onboarding_v2.json, ...). v1: before search attributes were
 // upserted only when changed; v2: with that change (GetVersion "upsert-search-attributes-only-when-changed"),
 // its queued action signalled as "task-action"; v3: queued actions signalled under their
-// own name, "task-action-queued" (the workflow listens on both names).
-const recordedHistory = "testdata/onboarding_v3.json"
+// own name, "task-action-queued" (the workflow listens on both names); v4: the go-live
+// announced through the Notify activity (GetVersion "announce-go-live").
+const recordedHistory = "testdata/onboarding_v4.json"
 
 func TestReplayCommittedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
@@ -94,6 +98,12 @@ func TestRecordOnboardingHistory(t *testing.T) {
 		t.Errorf("read model: version %d status %s progress %d, want %d completed 100",
 			o.StateVersion, o.Status, o.Progress, res.Version)
 	}
+	// The go-live went out before the workflow closed.
+	sent, err := r.store.Notifications(ctx, r.state.WorkspaceID, o, 10)
+	if err != nil || len(sent) != 1 || sent[0].Template != "go_live" || sent[0].Status != store.NotificationSent ||
+		sent[0].Recipient != "jane@acme.example" {
+		t.Errorf("notifications: %+v, %v; want the go-live email to Jane, sent", sent, err)
+	}
 
 	hist := r.history(ctx)
 	replayer := sdkworker.NewWorkflowReplayer()
@@ -124,7 +134,14 @@ func newRealRun(t *testing.T, ctx context.Context) *realRun {
 	}
 	t.Cleanup(c.Close)
 	taskQueue := "test-" + uuid.NewString()
-	w := worker.New(c, taskQueue, &activities.Activities{Store: st})
+	tpls, err := notify.ParseTemplates(templates.FS, "email")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := config.DevFromLookup(func(string) (string, bool) { return "", false })
+	cfg.Secret = "test-secret-of-at-least-thirty-two-chars"
+	w := worker.New(c, taskQueue, &activities.Activities{Store: st,
+		Notifier: &activities.Notifier{Email: notify.NewOutbox(st), Templates: tpls, Config: cfg}})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -151,6 +168,9 @@ func createOnboarding(t *testing.T, ctx context.Context, st *store.Store) onboar
 	}
 	acct, err := st.CreateAccount(ctx, store.Account{WorkspaceID: ws.ID, Name: "Acme", Timezone: "UTC"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateContact(ctx, store.Contact{WorkspaceID: ws.ID, AccountID: acct.ID, Name: "Jane Doe", Email: "jane@acme.example"}); err != nil {
 		t.Fatal(err)
 	}
 	plan := testPlan()

@@ -129,6 +129,7 @@ func (e *Engine) csmEmail(ctx context.Context, account store.Account) string {
 	}
 	return u.Email
 }
+
 // Notify sends a notification event that belongs to no onboarding's workflow (an invite,
 // a sign-in link) through a workflow of its own, durable from here on. Starting the same
 // event (the same key) again is harmless: it is sent once.

@@ -106,6 +106,7 @@ func (r *Resend) fault(f func(w http.ResponseWriter, accepted bool) bool) {
 }
 
 func (r *Resend) serve(w http.ResponseWriter, req *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
 	if req.Method != http.MethodPost || req.URL.Path != "/emails" {
 		http.Error(w, `{"statusCode":404,"name":"not_found","message":"no such route"}`, http.StatusNotFound)
 		return

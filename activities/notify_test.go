@@ -1,0 +1,254 @@
+package activities_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/onboard-oss/onboard/activities"
+	"github.com/onboard-oss/onboard/internal/config"
+	"github.com/onboard-oss/onboard/internal/notify"
+	"github.com/onboard-oss/onboard/internal/notify/notifytest"
+	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/store"
+	"github.com/onboard-oss/onboard/internal/testenv"
+	"github.com/onboard-oss/onboard/templates"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// fixture is a workspace with a CSM, an account with two contacts and an onboarding,
+// and fake Resend and Slack servers behind a Notifier.
+type fixture struct {
+	t          *testing.T
+	st         *store.Store
+	resend     *notifytest.Resend
+	slack      *notifytest.Slack
+	acts       *activities.Activities
+	ws         store.Workspace
+	csm        store.StaffUser
+	account    store.Account
+	dana, lee  store.Contact
+	onboarding store.Onboarding
+}
+
+func newFixture(t *testing.T, slackToken string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{t: t, st: testenv.Store(t), resend: notifytest.NewResend(t),
+		slack: notifytest.NewSlack(t, map[string]string{"casey@northwind.example": "U1"})}
+	var err error
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.ws, err = f.st.CreateWorkspace(ctx, store.Workspace{Slug: "nw-" + uuid.NewString()[:8], Name: "Northwind", EmailFrom: "Northwind <hello@northwind.example>"})
+	must(err)
+	f.csm, err = f.st.CreateStaffUser(ctx, store.StaffUser{WorkspaceID: f.ws.ID, Email: "casey@northwind.example", Name: "Casey Lin", Role: "csm"})
+	must(err)
+	f.account, err = f.st.CreateAccount(ctx, store.Account{WorkspaceID: f.ws.ID, Name: "Acme", CSMID: &f.csm.ID})
+	must(err)
+	f.dana, err = f.st.CreateContact(ctx, store.Contact{WorkspaceID: f.ws.ID, AccountID: f.account.ID, Name: "Dana Whitfield", Email: "dana@acme.example"})
+	must(err)
+	f.lee, err = f.st.CreateContact(ctx, store.Contact{WorkspaceID: f.ws.ID, AccountID: f.account.ID, Name: "Lee Okafor", Email: "lee@acme.example"})
+	must(err)
+	f.onboarding = f.newOnboarding()
+	tpls, err := notify.ParseTemplates(templates.FS, "email")
+	must(err)
+	sender, err := notify.NewResend(notifytest.ResendAPIKey, f.resend.URL)
+	must(err)
+	cfg, _ := config.FromLookup(func(string) (string, bool) { return "", false })
+	cfg.BaseURL, cfg.TemporalUIURL = "https://onboard.example", "https://temporal.example"
+	cfg.Secret, cfg.SlackBotToken = "test-secret-of-at-least-thirty-two-chars", slackToken
+	f.acts = &activities.Activities{Store: f.st, Notifier: &activities.Notifier{Email: sender,
+		Slack: notify.NewSlack(f.slack.GetAPIURL()), Templates: tpls, Config: cfg}}
+	return f
+}
+
+func (f *fixture) newOnboarding() store.Onboarding {
+	ctx := context.Background()
+	plan := onboarding.Plan{Key: "p", Name: "P", Version: 1, Phases: []onboarding.Phase{{Key: "ph", Name: "Phase",
+		Tasks: []onboarding.Task{{Key: "t", Title: "Task", Owner: onboarding.OwnerVendor, Type: onboarding.TypeCustom, Required: true}}}}}
+	planID, err := f.st.EnsurePlanTemplate(ctx, plan.Key, plan.Version, plan.Name, "sum", "src", plan)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	s, err := onboarding.New(onboarding.NewInput{OnboardingID: uuid.NewString(), WorkspaceID: f.ws.ID, AccountID: f.account.ID,
+		AccountName: f.account.Name, Plan: plan, Now: time.Now()})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	o := store.Onboarding{ID: s.OnboardingID, WorkspaceID: f.ws.ID, AccountID: f.account.ID, PlanTemplateID: planID,
+		PlanKey: "p", PlanVersion: 1, WorkflowID: "onboarding:" + s.OnboardingID, StartDate: s.StartDate}
+	if err := f.st.CreateOnboarding(ctx, o, store.NewSnapshot(&s)); err != nil {
+		f.t.Fatal(err)
+	}
+	return o
+}
+
+// notify runs the Notify activity once, as Temporal would.
+func (f *fixture) notify(in activities.NotifyInput) error {
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(log.NewStructuredLogger(testenv.Logger()))
+	env := s.NewTestActivityEnvironment()
+	env.RegisterActivity(f.acts)
+	_, err := env.ExecuteActivity(f.acts.Notify, in)
+	return err
+}
+
+func (f *fixture) goLive() activities.NotifyInput {
+	return activities.NotifyInput{Key: "go-live:" + f.onboarding.ID, Kind: notify.KindGoLive, WorkspaceID: f.ws.ID, OnboardingID: f.onboarding.ID}
+}
+
+func (f *fixture) log() map[string]store.Notification {
+	list, err := f.st.Notifications(context.Background(), f.ws.ID, f.onboarding, 100)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	out := map[string]store.Notification{}
+	for _, n := range list {
+		out[n.Recipient+" "+n.Channel] = n
+	}
+	return out
+}
+
+func TestGoLiveTellsContactsAndNudgesTheCSM(t *testing.T) {
+	f := newFixture(t, notifytest.SlackToken)
+	ctx := context.Background()
+	if _, err := f.st.SetContactEmailStatus(ctx, f.ws.ID, "LEE@acme.example", store.EmailBounced); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a second run (a retry, another worker) sends nothing more
+		if err := f.notify(f.goLive()); err != nil {
+			t.Fatalf("Notify: %v", err)
+		}
+	}
+	msgs := f.resend.Messages()
+	if len(msgs) != 1 || msgs[0].To[0] != "dana@acme.example" {
+		t.Fatalf("emails: %+v; want one, to Dana (Lee's address bounced)", msgs)
+	}
+	m := msgs[0]
+	if m.Subject != "Acme is live" || m.From != "Northwind <hello@northwind.example>" || !strings.Contains(m.Text, "Hi Dana,") ||
+		!strings.Contains(m.HTML, "https://onboard.example/portal") || m.IdempotencyKey != "go-live:"+f.onboarding.ID+"/contact:"+f.dana.ID+"/email" {
+		t.Errorf("go-live email: %+v", m)
+	}
+	posts := f.slack.Posts()
+	if len(posts) != 1 || posts[0].Channel != "DU1" || !strings.Contains(posts[0].Blocks, "https://onboard.example/staff/onboardings/"+f.onboarding.ID) ||
+		!strings.Contains(posts[0].Blocks, "https://temporal.example/namespaces/default/workflows/onboarding:"+f.onboarding.ID) {
+		t.Fatalf("Slack posts: %+v", posts)
+	}
+	log := f.log()
+	for key, want := range map[string]string{"dana@acme.example email": store.NotificationSent, "lee@acme.example email": store.NotificationSuppressed,
+		"casey@northwind.example slack": store.NotificationSent} {
+		if n := log[key]; n.Status != want || n.Attempts != 1 || n.Template != "go_live" {
+			t.Errorf("log %s: %+v, want %s after one attempt", key, n, want)
+		}
+	}
+	if log["dana@acme.example email"].ProviderID != m.ID || log["dana@acme.example email"].Provider != "resend" {
+		t.Errorf("log does not hold Resend's id: %+v", log["dana@acme.example email"])
+	}
+	ws, _ := f.st.Workspace(ctx, f.ws.ID)
+	if ws.SlackStatus != "ok" {
+		t.Errorf("workspace Slack status %q, want ok", ws.SlackStatus)
+	}
+}
+
+// Exactly once: the provider takes a message but its answer is lost, the activity fails
+// and is retried, and the provider still holds one message.
+func TestAnswerLostAfterTheProviderTookIt(t *testing.T) {
+	f := newFixture(t, notifytest.SlackToken)
+	f.resend.LoseNextAnswer()
+	f.slack.LoseNextAnswer()
+	if err := f.notify(f.goLive()); err == nil {
+		t.Fatal("the first attempt succeeded although its answers were lost")
+	}
+	if err := f.notify(f.goLive()); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if n, reqs := len(f.resend.Messages()), f.resend.Requests(); n != 2 || reqs != 3 {
+		t.Errorf("Resend holds %d emails from %d requests; want 2 (Dana, Lee) from 3 (one repeated)", n, reqs)
+	}
+	if n := len(f.slack.Posts()); n != 1 {
+		t.Errorf("Slack holds %d posts, want 1", n)
+	}
+	log := f.log()
+	attempts := log["dana@acme.example email"].Attempts + log["lee@acme.example email"].Attempts
+	if attempts != 3 || log["casey@northwind.example slack"].Attempts != 2 {
+		t.Errorf("attempts: %+v", log)
+	}
+	for k, n := range log {
+		if n.Status != store.NotificationSent {
+			t.Errorf("%s: %s (%s)", k, n.Status, n.Error)
+		}
+	}
+}
+
+func TestSlackTokenProblemsFallBackToEmail(t *testing.T) {
+	for _, tc := range []struct{ token, status string }{{"", "missing"}, {notifytest.RevokedSlackToken, "revoked"}} {
+		t.Run(tc.status, func(t *testing.T) {
+			f := newFixture(t, tc.token)
+			in := activities.NotifyInput{Key: "esc-1", Kind: notify.KindEscalation, WorkspaceID: f.ws.ID,
+				OnboardingID: f.onboarding.ID, Reason: "a blocker is 3 days old"}
+			for range 2 {
+				if err := f.notify(in); err != nil {
+					t.Fatalf("Notify: %v", err)
+				}
+			}
+			msgs := f.resend.Messages()
+			if len(msgs) != 1 || msgs[0].To[0] != "casey@northwind.example" || msgs[0].Subject != "Needs you: Acme (a blocker is 3 days old)" {
+				t.Fatalf("emails: %+v; want the escalation to the CSM by email", msgs)
+			}
+			if len(f.slack.Posts()) != 0 {
+				t.Error("posted to Slack with a bad token")
+			}
+			ws, _ := f.st.Workspace(context.Background(), f.ws.ID)
+			if ws.SlackStatus != tc.status || ws.SlackError == "" {
+				t.Errorf("workspace Slack status %q (%q), want %s", ws.SlackStatus, ws.SlackError, tc.status)
+			}
+		})
+	}
+}
+
+func TestRefusedForGoodIsRecordedNotRetried(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	bad, err := f.st.CreateContact(ctx, store.Contact{WorkspaceID: f.ws.ID, AccountID: f.account.ID, Name: "Typo", Email: "typo@acme.invalid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := activities.NotifyInput{Key: "invite:" + bad.ID, Kind: notify.KindInvite, WorkspaceID: f.ws.ID, ContactID: bad.ID}
+	if err := f.notify(in); err != nil {
+		t.Fatalf("a refusal for good is no error to retry: %v", err)
+	}
+	list, _ := f.st.Notifications(ctx, f.ws.ID, f.onboarding, 10)
+	if len(list) != 1 || list[0].Status != store.NotificationFailed || !strings.Contains(list[0].Error, "invalid") {
+		t.Fatalf("log: %+v", list)
+	}
+}
+
+func TestRateLimitWaitsAsAsked(t *testing.T) {
+	f := newFixture(t, "")
+	f.resend.FailNext(429, "7")
+	in := activities.NotifyInput{Key: "invite:" + f.dana.ID, Kind: notify.KindInvite, WorkspaceID: f.ws.ID, ContactID: f.dana.ID}
+	err := f.notify(in)
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) || app.NonRetryable() || app.NextRetryDelay() != 7*time.Second {
+		t.Fatalf("after a 429: %v; want a retryable error asking for 7s", err)
+	}
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	m := f.resend.Messages()
+	if len(m) != 1 || !strings.Contains(m[0].Text, "/portal/signin/") {
+		t.Fatalf("invite after the wait: %+v", m)
+	}
+}
