@@ -61,7 +61,8 @@ func Ensure(ctx context.Context, st *store.Store, eng *engine.Engine, apiKey, ke
 func ensureWorkspace(ctx context.Context, st *store.Store) (store.Workspace, error) {
 	ws, err := st.WorkspaceBySlug(ctx, WorkspaceSlug)
 	if errors.Is(err, store.ErrNotFound) {
-		ws, err = st.CreateWorkspace(ctx, store.Workspace{Slug: WorkspaceSlug, Name: "Northwind Software", Timezone: "America/New_York"})
+		ws, err = st.CreateWorkspace(ctx, store.Workspace{Slug: WorkspaceSlug, Name: "Northwind Software", Timezone: "America/New_York",
+			EmailFrom: "Northwind Software <onboarding@northwind.example>"})
 	}
 	return ws, err
 }
