@@ -1,12 +1,13 @@
 package api
 
 import (
+	"errors"
 	"net/http"
-	"net/mail"
-	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
@@ -17,24 +18,20 @@ type accountRequest struct {
 	Timezone   *string `json:"timezone"`
 }
 
+// maxName is the longest name (of an account, a contact) in characters.
+const maxName = 200
+
 func (r accountRequest) validate() (store.Account, error) {
 	a := store.Account{Timezone: "UTC"}
-	if err := plainFields("name", r.Name, "external_id", r.ExternalID, "timezone", r.Timezone); err != nil {
+	var err error
+	if a.Name, err = required("name", r.Name, maxName); err != nil {
 		return a, err
 	}
-	if r.Name == nil || strings.TrimSpace(*r.Name) == "" {
-		return a, badRequest("name: required")
-	}
-	a.Name = strings.TrimSpace(*r.Name)
-	if len(a.Name) > 200 {
-		return a, badRequest("name: at most 200 characters")
-	}
-	if r.ExternalID != nil && strings.TrimSpace(*r.ExternalID) != "" {
-		id := strings.TrimSpace(*r.ExternalID)
-		if len(id) > 200 {
-			return a, badRequest("external_id: at most 200 characters")
+	if r.ExternalID != nil && *r.ExternalID != "" {
+		if err := maxLength("external_id", *r.ExternalID, maxName); err != nil {
+			return a, err
 		}
-		a.ExternalID = &id
+		a.ExternalID = r.ExternalID
 	}
 	if r.Timezone != nil && *r.Timezone != "" {
 		if _, err := onboarding.Location(*r.Timezone); err != nil {
@@ -58,8 +55,18 @@ func (s *Server) apiCreateAccount(c *gin.Context) {
 	}
 	a.WorkspaceID = workspaceID(c)
 	created, err := s.store.CreateAccount(c.Request.Context(), a)
+	if errors.Is(err, store.ErrConflict) && a.ExternalID != nil {
+		// The account is in already (a CRM sync repeating itself): answer it, unchanged.
+		existing, err := s.store.AccountByExternalID(c.Request.Context(), a.WorkspaceID, *a.ExternalID)
+		if err != nil {
+			_ = c.Error(err)
+			return
+		}
+		c.JSON(http.StatusOK, existing)
+		return
+	}
 	if err != nil {
-		_ = c.Error(conflictAs(err, "external_id: another account already has this external id"))
+		_ = c.Error(err)
 		return
 	}
 	c.JSON(http.StatusCreated, created)
@@ -87,24 +94,16 @@ type contactRequest struct {
 
 func (r contactRequest) validate() (store.Contact, error) {
 	var ct store.Contact
-	if err := plainFields("name", r.Name, "email", r.Email); err != nil {
+	var err error
+	if ct.Name, err = required("name", r.Name, maxName); err != nil {
 		return ct, err
 	}
-	if r.Name == nil || strings.TrimSpace(*r.Name) == "" {
-		return ct, badRequest("name: required")
+	email, err := required("email", r.Email, input.MaxEmailLength)
+	if err != nil {
+		return ct, err
 	}
-	if r.Email == nil || strings.TrimSpace(*r.Email) == "" {
-		return ct, badRequest("email: required")
-	}
-	addr, err := mail.ParseAddress(strings.TrimSpace(*r.Email))
-	if err != nil || addr.Address != strings.TrimSpace(*r.Email) || !strings.Contains(addr.Address, ".") {
-		return ct, badRequest("email: %q is not an email address", *r.Email)
-	}
-	ct.Name, ct.Email = strings.TrimSpace(*r.Name), strings.ToLower(addr.Address)
-	if len(ct.Name) > 200 || len(ct.Email) > 254 {
-		return ct, badRequest("name or email: too long")
-	}
-	return ct, nil
+	ct.Email, err = input.Email("email", email)
+	return ct, err
 }
 
 func (s *Server) apiCreateContact(c *gin.Context) {
@@ -132,13 +131,18 @@ func (s *Server) apiCreateContact(c *gin.Context) {
 	c.JSON(http.StatusCreated, created)
 }
 
-// plainFields checks (name, *string) pairs: text a person typed, without control
-// characters (Postgres refuses NUL, and nothing should store a bell).
-func plainFields(pairs ...any) error {
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if v, _ := pairs[i+1].(*string); v != nil && !onboarding.PlainText(*v) {
-			return badRequest("%s: must be plain text, without control characters", pairs[i])
-		}
+// required returns a text field that must be given and not blank, at most max characters.
+// (decodeJSON has already cleaned it: see input.Text.)
+func required(field string, v *string, max int) (string, error) {
+	if v == nil || *v == "" {
+		return "", badRequest("%s: required", field)
+	}
+	return *v, maxLength(field, *v, max)
+}
+
+func maxLength(field, v string, max int) error {
+	if utf8.RuneCountInString(v) > max {
+		return badRequest("%s: at most %d characters", field, max)
 	}
 	return nil
 }

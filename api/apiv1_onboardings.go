@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/onboard-oss/onboard/internal/engine"
+	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
@@ -29,33 +30,31 @@ type onboardingRequest struct {
 
 func (r onboardingRequest) validate(ws string) (engine.StartRequest, error) {
 	req := engine.StartRequest{WorkspaceID: ws}
-	if err := plainFields("account_id", r.AccountID, "plan", r.Plan, "start_date", r.StartDate, "target_go_live", r.TargetGoLive); err != nil {
+	account, err := required("account_id", r.AccountID, 100)
+	if err != nil {
 		return req, err
 	}
-	if r.AccountID == nil || *r.AccountID == "" {
-		return req, badRequest("account_id: required")
+	var ok bool
+	if req.AccountID, ok = input.ID(account); !ok {
+		return req, badRequest("account_id: %s is not an id", input.Quote(account))
 	}
 	if r.Plan == nil || *r.Plan == "" {
 		return req, badRequest("plan: required (GET /api/v1/plans lists them)")
 	}
-	req.AccountID, req.PlanKey = *r.AccountID, *r.Plan
-	var err error
-	if req.StartDate, err = parseDate("start_date", r.StartDate); err != nil {
+	req.PlanKey = *r.Plan
+	if req.StartDate, err = optionalDate("start_date", r.StartDate); err != nil {
 		return req, err
 	}
-	req.TargetGoLive, err = parseDate("target_go_live", r.TargetGoLive)
+	req.TargetGoLive, err = optionalDate("target_go_live", r.TargetGoLive)
 	return req, err
 }
 
-func parseDate(field string, v *string) (time.Time, error) {
+// optionalDate parses a date field that may be left out (zero time).
+func optionalDate(field string, v *string) (time.Time, error) {
 	if v == nil || *v == "" {
 		return time.Time{}, nil
 	}
-	d, err := time.Parse(time.DateOnly, *v)
-	if err != nil {
-		return time.Time{}, badRequest("%s: %q is not a date in the form 2026-01-31", field, *v)
-	}
-	return d, nil
+	return input.Date(field, *v)
 }
 
 func (s *Server) apiCreateOnboarding(c *gin.Context) {
@@ -78,7 +77,15 @@ func (s *Server) apiCreateOnboarding(c *gin.Context) {
 }
 
 func (s *Server) apiOnboardings(c *gin.Context) {
-	f := store.OnboardingFilter{AccountID: c.Query("account_id")}
+	var f store.OnboardingFilter
+	if q := c.Query("account_id"); q != "" {
+		id, ok := input.ID(q)
+		if !ok {
+			_ = c.Error(badRequest("account_id: %s is not an id", input.Quote(q)))
+			return
+		}
+		f.AccountID = id
+	}
 	if q := c.Query("status"); q != "" {
 		status, ok := onboarding.ParseStatus(q)
 		if !ok {
@@ -87,13 +94,23 @@ func (s *Server) apiOnboardings(c *gin.Context) {
 		}
 		f.Status = status
 	}
+	p, err := readPage(c)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	f.After, f.Limit = p.after, p.limit+1
 	list, err := s.store.Onboardings(c.Request.Context(), workspaceID(c), f)
 	if err != nil {
 		_ = c.Error(err)
 		return
 	}
 	out := make([]onboardingJSON, 0, len(list))
-	for _, o := range list {
+	for i, o := range list {
+		if i == p.limit {
+			p.next(c, len(list), store.CursorOf(list[i-1]))
+			break
+		}
 		out = append(out, newOnboardingJSON(store.OnboardingDetail{Onboarding: o}))
 	}
 	c.JSON(http.StatusOK, out)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -67,19 +66,12 @@ func (s *Server) apiTaskAction(c *gin.Context) {
 // readReason reads the optional body {"reason": "..."}; an empty body is fine.
 func readReason(c *gin.Context) (string, error) {
 	body, err := io.ReadAll(c.Request.Body)
-	if err != nil {
+	if err != nil || len(bytes.TrimSpace(body)) == 0 {
 		return "", err
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return "", nil
-	}
-	c.Request.Body = io.NopCloser(bytes.NewReader(body))
 	var req taskActionRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := decodeBody(body, &req); err != nil || req.Reason == nil {
 		return "", err
-	}
-	if req.Reason == nil {
-		return "", nil
 	}
 	return *req.Reason, nil
 }
@@ -93,13 +85,4 @@ func requestID(c *gin.Context, task string, action onboarding.Action) (string, e
 		return uuid.NewString(), err
 	}
 	return "idem:" + key + ":" + task + ":" + string(action), nil
-}
-
-// idempotencyKey returns the request's Idempotency-Key header, or "" without one.
-func idempotencyKey(c *gin.Context) (string, error) {
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if len(key) > 200 || !onboarding.PlainText(key) {
-		return "", badRequest("Idempotency-Key header: at most 200 characters of plain text")
-	}
-	return key, nil
 }

@@ -6,9 +6,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 
 	"github.com/onboard-oss/onboard/internal/auth"
@@ -33,7 +36,37 @@ func browser(t *testing.T) context.Context {
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	watchSecurityLog(t, ctx)
 	return ctx
+}
+
+// watchSecurityLog fails the test when the browser reports a Content-Security-Policy
+// violation (or any other security message): every page must satisfy the policy it is
+// served with.
+func watchSecurityLog(t *testing.T, ctx context.Context) {
+	var mu sync.Mutex
+	var violations []string
+	err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*cdplog.EventEntryAdded); ok && (e.Entry.Source == cdplog.EntrySourceSecurity ||
+			strings.Contains(e.Entry.Text, "Content Security Policy")) {
+			mu.Lock()
+			violations = append(violations, e.Entry.Text)
+			mu.Unlock()
+		}
+	})
+	if err == nil {
+		_, err = chromedp.Call(ctx, cdplog.Enable, cdp.Empty{})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, v := range violations {
+			t.Errorf("browser security message: %s", v)
+		}
+	})
 }
 
 // screenshot saves the page when ONBOARD_SCREENSHOTS names a folder, for a person to look at.

@@ -53,7 +53,7 @@ func (s *Server) devMail(c *gin.Context) {
 
 // devMailHTML shows one email's HTML part as the recipient's mail client would.
 func (s *Server) devMailHTML(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := strconv.ParseInt(c.Param("n"), 10, 64)
 	if err != nil {
 		_ = c.Error(notFound("email"))
 		return

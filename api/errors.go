@@ -4,22 +4,30 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/onboard-oss/onboard/internal/engine"
+	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
-// Error is a failure with the status, code and message a client sees.
+// Error is a failure with the status, code and message a client sees. Codes are one per
+// kind of failure, listed in the README.
 type Error struct {
 	Status  int
 	Code    string
 	Message string
-	cause   error
+	// RetryAfter, in seconds, goes in a Retry-After header: how soon trying again may help.
+	RetryAfter int
+	cause      error
 }
+
+// outageRetryAfter is how long a client is asked to wait when a service is down.
+const outageRetryAfter = 5
 
 func (e *Error) Error() string {
 	if e.cause != nil {
@@ -46,7 +54,7 @@ var errUnauthorized = &Error{Status: http.StatusUnauthorized, Code: "unauthorize
 func classify(err error) *Error {
 	var e *Error
 	var te *onboarding.TransitionError
-	var ie *onboarding.InputError
+	var ie *input.Error
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &e):
@@ -55,6 +63,9 @@ func classify(err error) *Error {
 		return transitionStatus(te)
 	case errors.As(err, &ie):
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: ie.Error()}
+	case store.IsUnavailable(err):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", RetryAfter: outageRetryAfter,
+			Message: "the database is unavailable; try again shortly", cause: err}
 	case errors.As(err, &tooBig):
 		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
 			Message: fmt.Sprintf("request body is over the %d-byte limit", tooBig.Limit)}
@@ -63,20 +74,22 @@ func classify(err error) *Error {
 	case errors.Is(err, store.ErrConflict):
 		return &Error{Status: http.StatusConflict, Code: "conflict", Message: "that already exists", cause: err}
 	case errors.Is(err, engine.ErrUnavailable):
-		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: engine.ErrUnavailable.Error()}
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", RetryAfter: outageRetryAfter,
+			Message: engine.ErrUnavailable.Error()}
 	}
 	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "something went wrong on our side; it has been logged", cause: err}
 }
 
+// transitionStatus maps a refused task action: an unknown task is not found and bad input
+// is a bad request like any other; the rest are 409s whose codes say what the state forbids.
 func transitionStatus(te *onboarding.TransitionError) *Error {
-	status := http.StatusConflict
 	switch te.Code {
 	case onboarding.CodeUnknownTask:
-		status = http.StatusNotFound
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: te.Message}
 	case onboarding.CodeInvalidInput:
-		status = http.StatusBadRequest
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_request", Message: te.Message}
 	}
-	return &Error{Status: status, Code: te.Code, Message: te.Message}
+	return &Error{Status: http.StatusConflict, Code: te.Code, Message: te.Message}
 }
 
 // renderErrors is the one place errors become responses: JSON under /api, an error
@@ -94,6 +107,9 @@ func (s *Server) writeError(c *gin.Context) {
 	e := classify(c.Errors.Last().Err)
 	if e.Status >= 500 {
 		s.log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "status", e.Status, "error", c.Errors.Last().Err)
+	}
+	if e.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
 	if wantsJSON(c) {
 		c.JSON(e.Status, gin.H{"error": gin.H{"code": e.Code, "message": e.Message}})

@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/onboard-oss/onboard/internal/input"
 )
 
 // recoverPanics turns a panic into a logged 500.
@@ -32,12 +35,42 @@ func (s *Server) observe(c *gin.Context) {
 	}
 }
 
+// contentSecurityPolicy is what pages may load: no scripts at all, styles from the page
+// itself (the stylesheet is inline, and progress bars set their width), images from
+// here or over https (a workspace's logo), forms posting only back here, and no framing.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
 // securityHeaders sets the headers every response carries.
 func (s *Server) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+	if s.cfg.SecureCookies { // served over TLS: browsers should never come back over plain http
+		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+	c.Next()
+}
+
+// canonicalIDs rewrites every :id path parameter to its canonical form (input.ID), so an
+// upper-case id finds the same row as a lower-case one, and answers 404 for anything that
+// is not an id before a handler or the database sees it.
+func (s *Server) canonicalIDs(c *gin.Context) {
+	for i, p := range c.Params {
+		if p.Key != "id" {
+			continue
+		}
+		id, ok := input.ID(p.Value)
+		if !ok {
+			abort(c, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "not found: " + input.Quote(p.Value) + " is not an id"})
+			return
+		}
+		c.Params[i].Value = id
+	}
 	c.Next()
 }
 
@@ -65,10 +98,20 @@ func (s *Server) limit(c *gin.Context) {
 
 func (s *Server) healthz(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }
 
+// readyz answers whether this process can serve: the status of each service it needs.
+// Why one is down goes to the log, not to the unauthenticated caller.
 func (s *Server) readyz(c *gin.Context) {
-	if err := s.engine.Ready(c.Request.Context()); err != nil {
-		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": err.Error()})
-		return
+	status := s.engine.Ready(c.Request.Context())
+	body, code := gin.H{"status": "ready"}, http.StatusOK
+	for name, err := range status {
+		body[name] = "ok"
+		if err != nil {
+			s.log.Warn("not ready", "service", name, "error", err)
+			body[name], body["status"], code = "unavailable", "unavailable", http.StatusServiceUnavailable
+		}
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	if code != http.StatusOK {
+		c.Header("Retry-After", strconv.Itoa(outageRetryAfter))
+	}
+	c.JSON(code, body)
 }

@@ -1,74 +1,74 @@
 package api
 
 import (
+	"sort"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// rateLimiter is a token bucket per key (client address). It lives in memory, so each
-// api process limits on its own; the limit is a brake on guessing, not an accounting.
+// rateLimiter keeps a token bucket (golang.org/x/time/rate) per key, the client address.
+// It lives in memory, so each api process limits on its own; the limit is a brake on
+// guessing, not an accounting.
 type rateLimiter struct {
-	mu      sync.Mutex
-	rate    float64 // tokens per minute
-	burst   float64
-	buckets map[string]*bucket
+	mu    sync.Mutex
+	every rate.Limit
+	burst int
+	keys  map[string]*limiterEntry
 }
 
-type bucket struct {
-	tokens float64
-	last   time.Time
+type limiterEntry struct {
+	lim  *rate.Limiter
+	seen time.Time
 }
 
 // maxBuckets bounds the memory a flood of addresses can take.
 const maxBuckets = 10000
 
-// evictIdle drops buckets that have refilled completely: forgetting them loses nothing.
-// Under a flood where none has, it drops the oldest half rather than everyone's.
-func (l *rateLimiter) evictIdle(now time.Time) {
-	full := time.Duration(l.burst / l.rate * float64(time.Minute))
-	for k, b := range l.buckets {
-		if now.Sub(b.last) >= full {
-			delete(l.buckets, k)
-		}
-	}
-	if len(l.buckets) < maxBuckets {
-		return
-	}
-	cutoff := now
-	for _, b := range l.buckets {
-		if b.last.Before(cutoff) {
-			cutoff = b.last
-		}
-	}
-	mid := cutoff.Add(now.Sub(cutoff) / 2)
-	for k, b := range l.buckets {
-		if b.last.Before(mid) {
-			delete(l.buckets, k)
-		}
-	}
-}
-
 func newRateLimiter(perMinute, burst int) *rateLimiter {
-	return &rateLimiter{rate: float64(perMinute), burst: float64(burst), buckets: map[string]*bucket{}}
+	return &rateLimiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, keys: map[string]*limiterEntry{}}
 }
 
-func (l *rateLimiter) allow(key string) bool {
+func (l *rateLimiter) allow(key string) bool { return l.allowAt(key, time.Now()) }
+
+// allowAt takes a token for key at now, if its bucket has one.
+func (l *rateLimiter) allowAt(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
-	b, ok := l.buckets[key]
+	e, ok := l.keys[key]
 	if !ok {
-		if len(l.buckets) >= maxBuckets {
-			l.evictIdle(now)
+		if len(l.keys) >= maxBuckets {
+			l.evict(now)
 		}
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[key] = b
+		e = &limiterEntry{lim: rate.NewLimiter(l.every, l.burst)}
+		l.keys[key] = e
 	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Minutes()*l.rate)
-	b.last = now
-	if b.tokens < 1 {
-		return false
+	e.seen = now
+	return e.lim.AllowN(now, 1)
+}
+
+// evict drops buckets that are full again: forgetting them loses nothing. Under a flood
+// where too few are, it drops the half seen longest ago rather than everyone's.
+func (l *rateLimiter) evict(now time.Time) {
+	for k, e := range l.keys {
+		if e.lim.TokensAt(now) >= float64(l.burst) {
+			delete(l.keys, k)
+		}
 	}
-	b.tokens--
-	return true
+	if len(l.keys) < maxBuckets*3/4 {
+		return
+	}
+	type seen struct {
+		key string
+		at  time.Time
+	}
+	all := make([]seen, 0, len(l.keys))
+	for k, e := range l.keys {
+		all = append(all, seen{k, e.seen})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].at.Before(all[j].at) })
+	for _, s := range all[:len(all)/2] {
+		delete(l.keys, s.key)
+	}
 }

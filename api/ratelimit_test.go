@@ -8,35 +8,36 @@ import (
 
 func TestRateLimiterBurstThenRefill(t *testing.T) {
 	l := newRateLimiter(60, 3) // one a second, bursts of three
+	t0 := time.Now()
 	for i := 0; i < 3; i++ {
-		if !l.allow("a") {
+		if !l.allowAt("a", t0) {
 			t.Fatalf("attempt %d refused within the burst", i)
 		}
 	}
-	if l.allow("a") {
+	if l.allowAt("a", t0) {
 		t.Fatal("fourth attempt allowed")
 	}
-	if !l.allow("b") {
+	if !l.allowAt("b", t0) {
 		t.Fatal("another address is limited too")
 	}
-	l.buckets["a"].last = l.buckets["a"].last.Add(-2 * time.Second)
-	if !l.allow("a") {
+	if !l.allowAt("a", t0.Add(2*time.Second)) {
 		t.Fatal("no refill after two seconds")
 	}
 }
 
 func TestRateLimiterEvictsWithoutForgivingEveryone(t *testing.T) {
 	l := newRateLimiter(10, 2)
-	l.allow("attacker")
-	l.allow("attacker")
-	for i := 0; len(l.buckets) < maxBuckets; i++ {
-		l.allow("flood-" + strconv.Itoa(i))
+	t0 := time.Now()
+	for i := 0; len(l.keys) < maxBuckets; i++ {
+		l.allowAt("flood-"+strconv.Itoa(i), t0)
 	}
-	l.allow("one-more") // triggers eviction
-	if len(l.buckets) >= maxBuckets {
-		t.Fatalf("%d buckets after eviction", len(l.buckets))
+	l.allowAt("attacker", t0.Add(time.Second))
+	l.allowAt("attacker", t0.Add(time.Second))
+	l.allowAt("one-more", t0.Add(time.Second)) // triggers eviction
+	if len(l.keys) >= maxBuckets {
+		t.Fatalf("%d buckets after eviction", len(l.keys))
 	}
-	if b, ok := l.buckets["attacker"]; ok && b.tokens >= 1 {
-		t.Fatal("eviction refilled a limited address")
+	if l.allowAt("attacker", t0.Add(time.Second)) {
+		t.Fatal("eviction forgave the address that was limited most recently")
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 // routes lists every route, grouped by audience with that audience's authentication.
 func (s *Server) routes(r *gin.Engine) {
-	r.Use(s.recoverPanics, s.observe, s.securityHeaders, s.renderErrors)
+	r.Use(s.recoverPanics, s.observe, s.securityHeaders, s.renderErrors, s.canonicalIDs)
 	r.NoRoute(func(c *gin.Context) { _ = c.Error(notFound("page")) })
 	r.NoMethod(func(c *gin.Context) {
 		_ = c.Error(&Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "method not allowed here"})
@@ -23,10 +23,10 @@ func (s *Server) routes(r *gin.Engine) {
 		dev := r.Group("/dev")
 		dev.GET("/mail", s.devMail)
 		dev.GET("/mail.json", s.devMailJSON)
-		dev.GET("/mail/:id", s.devMailHTML)
+		dev.GET("/mail/:n", s.devMailHTML)
 	}
 
-	portal := r.Group("/portal")
+	portal := r.Group("/portal", s.sameOrigin)
 	portal.GET("/signin/:token", s.portalSigninPage)
 	portal.GET("/signed-out", s.portalSignedOut)
 	portal.POST("/signin/:token", s.limit, s.csrfForm, s.portalSignin)
@@ -34,7 +34,7 @@ func (s *Server) routes(r *gin.Engine) {
 	signedIn.GET("", s.portalOverview)
 	signedIn.POST("/signout", s.csrfSession, s.signout)
 
-	staff := r.Group("/staff")
+	staff := r.Group("/staff", s.sameOrigin)
 	staff.GET("/login", s.staffLoginPage)
 	staff.POST("/login", s.limit, s.csrfForm, s.staffLogin)
 	staffIn := staff.Group("", s.requireStaff)
@@ -42,7 +42,7 @@ func (s *Server) routes(r *gin.Engine) {
 	staffIn.GET("/onboardings/:id", s.staffOnboarding)
 	staffIn.POST("/signout", s.csrfSession, s.signout)
 
-	v1 := r.Group("/api/v1", s.limitBody, s.requireAPIKey)
+	v1 := r.Group("/api/v1", s.limitBody, s.requireAPIKey, s.idempotent)
 	v1.POST("/accounts", s.apiCreateAccount)
 	v1.GET("/accounts/:id", s.apiAccount)
 	v1.POST("/accounts/:id/contacts", s.apiCreateContact)

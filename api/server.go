@@ -5,6 +5,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,6 +24,8 @@ type Server struct {
 	metrics *metrics.Registry
 	pages   *pages
 	limiter *rateLimiter
+	// crossOrigin refuses cross-origin form posts (see sameOrigin).
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New builds a Server, parsing every page template; a template error stops start-up.
@@ -31,7 +34,8 @@ func New(cfg config.Config, st *store.Store, eng *engine.Engine, reg *metrics.Re
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, store: st, engine: eng, log: log, metrics: reg, pages: p, limiter: newRateLimiter(10, 20)}, nil
+	return &Server{cfg: cfg, store: st, engine: eng, log: log, metrics: reg, pages: p, limiter: newRateLimiter(10, 20),
+		crossOrigin: http.NewCrossOriginProtection()}, nil
 }
 
 // Handler returns the HTTP handler serving every route.
@@ -43,4 +47,13 @@ func (s *Server) Handler() http.Handler {
 	_ = r.SetTrustedProxies(s.cfg.TrustedProxies) // validated by config.Load
 	s.routes(r)
 	return r
+}
+
+// HTTPServer returns the server for Handler, with every timeout set: a client must send
+// its whole request within ONBOARD_HTTP_READ_TIMEOUT (its headers within ten seconds), an
+// answer must be written within a minute, and an idle connection is closed after two.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{Handler: s.Handler(), ReadHeaderTimeout: min(10*time.Second, s.cfg.HTTPReadTimeout),
+		ReadTimeout: s.cfg.HTTPReadTimeout, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 }

@@ -154,8 +154,7 @@ func (s *services) newHTTPServer(ln net.Listener, eng *engine.Engine) (*httpServ
 	if err != nil {
 		return nil, err
 	}
-	return &httpServer{ln: ln, srv: &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}}, nil
+	return &httpServer{ln: ln, srv: srv.HTTPServer()}, nil
 }
 
 // listen opens the HTTP listener first thing, so a taken port fails fast.

@@ -46,6 +46,9 @@ type Config struct {
 	LogLevel string
 	// MaxBodyBytes caps request bodies on the JSON API (ONBOARD_MAX_BODY_BYTES).
 	MaxBodyBytes int64
+	// HTTPReadTimeout is how long a client may take to send a whole request, headers and
+	// body (ONBOARD_HTTP_READ_TIMEOUT): a client trickling bytes is cut off after it.
+	HTTPReadTimeout time.Duration
 	// TrustedProxies are the addresses or CIDRs of reverse proxies whose X-Forwarded-For
 	// is believed (ONBOARD_TRUSTED_PROXIES, comma-separated); none by default, so a
 	// client cannot pick its own address to dodge the sign-in rate limit.
@@ -83,7 +86,7 @@ var Env = []string{
 	"ONBOARD_HTTP_ADDR", "ONBOARD_BASE_URL", "DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE",
 	"ONBOARD_TASK_QUEUE", "ONBOARD_DATA_DIR", "ONBOARD_DEV_PG_PORT", "ONBOARD_DEV_TEMPORAL_PORT",
 	"ONBOARD_DEV_UI_PORT", "ONBOARD_DEV_API_KEY", "ONBOARD_UPDATE_TIMEOUT", "ONBOARD_SECURE_COOKIES",
-	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
+	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_HTTP_READ_TIMEOUT", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
 	"ONBOARD_TEMPORAL_UI_URL", "ONBOARD_SECRET", "ONBOARD_EMAIL_FROM", "RESEND_API_KEY", "RESEND_BASE_URL",
 	"RESEND_WEBHOOK_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL",
 }
@@ -127,6 +130,7 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 		SecureCookies:       r.boolean("ONBOARD_SECURE_COOKIES", !dev),
 		LogLevel:            strings.ToLower(r.str("ONBOARD_LOG_LEVEL", "info")),
 		MaxBodyBytes:        int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
+		HTTPReadTimeout:     r.duration("ONBOARD_HTTP_READ_TIMEOUT", 30*time.Second),
 		TrustedProxies:      r.list("ONBOARD_TRUSTED_PROXIES"),
 		WorkerMetricsAddr:   r.str("ONBOARD_WORKER_METRICS_ADDR", ":9091"),
 		TemporalUIURL:       strings.TrimRight(r.str("ONBOARD_TEMPORAL_UI_URL", ""), "/"),
@@ -147,6 +151,7 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 	r.check(strings.HasPrefix(c.BaseURL, "http://") || strings.HasPrefix(c.BaseURL, "https://"), "ONBOARD_BASE_URL", "want an http:// or https:// URL")
 	r.check(c.UpdateTimeout > 0, "ONBOARD_UPDATE_TIMEOUT", "want a positive duration such as 5s")
 	r.check(c.MaxBodyBytes >= 1024, "ONBOARD_MAX_BODY_BYTES", "want at least 1024")
+	r.check(c.HTTPReadTimeout >= 100*time.Millisecond, "ONBOARD_HTTP_READ_TIMEOUT", "want a duration of at least 100ms, such as 30s")
 	r.check(c.DevAPIKey == "" || len(c.DevAPIKey) >= 16, "ONBOARD_DEV_API_KEY", "want at least 16 characters")
 	r.check(c.TemporalUIURL == "" || strings.HasPrefix(c.TemporalUIURL, "http://") || strings.HasPrefix(c.TemporalUIURL, "https://"),
 		"ONBOARD_TEMPORAL_UI_URL", "want an http:// or https:// URL")

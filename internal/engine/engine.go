@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/onboard-oss/onboard/activities"
+	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/plans"
 	"github.com/onboard-oss/onboard/internal/store"
@@ -38,15 +39,13 @@ type Engine struct {
 	Log           *slog.Logger
 }
 
-// Ready checks that the database and Temporal answer.
-func (e *Engine) Ready(ctx context.Context) error {
-	if err := e.Store.Ping(ctx); err != nil {
-		return fmt.Errorf("database: %w", err)
-	}
-	if _, err := e.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		return fmt.Errorf("temporal: %w", err)
-	}
-	return nil
+// Ready checks that the database and Temporal answer, each within a few seconds, and
+// returns each one's error (nil: it answered).
+func (e *Engine) Ready(ctx context.Context) map[string]error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	_, temporalErr := e.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
+	return map[string]error{"database": e.Store.Ping(ctx), "temporal": temporalErr}
 }
 
 // StartRequest asks for a new onboarding.
@@ -59,7 +58,7 @@ type StartRequest struct {
 }
 
 // Start stores a new onboarding with its initial read model, then starts its workflow.
-// A request the domain refuses is an *onboarding.InputError. If the workflow cannot be
+// A request the domain refuses is an *input.Error. If the workflow cannot be
 // started the rows are removed and ErrUnavailable returned.
 func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding, error) {
 	account, err := e.Store.Account(ctx, req.WorkspaceID, req.AccountID)
@@ -68,8 +67,7 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding,
 	}
 	tpl, ok := e.Plans.Template(req.PlanKey)
 	if !ok {
-		return store.Onboarding{}, &onboarding.InputError{Field: "plan",
-			Message: fmt.Sprintf("unknown plan %s; available: %s", onboarding.Quote(req.PlanKey), e.Plans.Keys())}
+		return store.Onboarding{}, input.Refuse("plan", "unknown plan %s; available: %s", input.Quote(req.PlanKey), e.Plans.Keys())
 	}
 	if tpl.StoredID == "" {
 		return store.Onboarding{}, fmt.Errorf("engine: plan %s was never saved (plans.Catalog.Save)", tpl.Plan.Key)

@@ -1,26 +1,14 @@
 package onboarding
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/onboard-oss/onboard/internal/input"
 )
 
 // DateWindowYears bounds an onboarding's dates: its start and target go-live lie within
 // this many years of today. Anything further is a typo, not a plan.
 const DateWindowYears = 10
-
-// InputError is a request that cannot start or change an onboarding, naming the field
-// at fault in the words of the API ("start_date", "timezone").
-type InputError struct {
-	Field   string
-	Message string
-}
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Message }
-
-func invalid(field, format string, args ...any) error {
-	return &InputError{Field: field, Message: fmt.Sprintf(format, args...)}
-}
 
 // NewInput is what an onboarding starts from.
 type NewInput struct {
@@ -38,7 +26,7 @@ type NewInput struct {
 }
 
 // New builds the initial state of an onboarding: every task pending with its due date.
-// It returns an *InputError for an unknown time zone, a date outside DateWindowYears of
+// It returns an *input.Error for an unknown time zone, a date outside DateWindowYears of
 // today, or a target go-live before the start.
 func New(in NewInput) (State, error) {
 	loc, err := Location(in.TimeZone)
@@ -71,7 +59,7 @@ func New(in NewInput) (State, error) {
 	return s, nil
 }
 
-// Location returns the time zone named name (empty: UTC), or an *InputError naming the
+// Location returns the time zone named name (empty: UTC), or an *input.Error naming the
 // "timezone" field. "Local" is refused: it means whatever the server runs in.
 func Location(name string) (*time.Location, error) {
 	if name == "" {
@@ -79,7 +67,7 @@ func Location(name string) (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil || name == "Local" {
-		return nil, invalid("timezone", "%s is not an IANA time zone such as Europe/Paris", Quote(name))
+		return nil, input.Refuse("timezone", "%s is not an IANA time zone such as Europe/Paris", input.Quote(name))
 	}
 	return loc, nil
 }
@@ -94,7 +82,7 @@ func dates(in NewInput, loc *time.Location) (start, target time.Time, err error)
 	}
 	earliest, latest := today.AddDate(-DateWindowYears, 0, 0), today.AddDate(DateWindowYears, 0, 0)
 	if start.Before(earliest) || start.After(latest) {
-		return start, target, invalid("start_date", "%s is more than %d years from today", start.Format(time.DateOnly), DateWindowYears)
+		return start, target, input.Refuse("start_date", "%s is more than %d years from today", start.Format(time.DateOnly), DateWindowYears)
 	}
 	if in.TargetGoLive.IsZero() {
 		return start, target, nil
@@ -102,9 +90,9 @@ func dates(in NewInput, loc *time.Location) (start, target time.Time, err error)
 	target = Day(in.TargetGoLive)
 	switch {
 	case target.Before(start):
-		return start, target, invalid("target_go_live", "%s is before start_date %s", target.Format(time.DateOnly), start.Format(time.DateOnly))
+		return start, target, input.Refuse("target_go_live", "%s is before start_date %s", target.Format(time.DateOnly), start.Format(time.DateOnly))
 	case target.After(latest):
-		return start, target, invalid("target_go_live", "%s is more than %d years from today", target.Format(time.DateOnly), DateWindowYears)
+		return start, target, input.Refuse("target_go_live", "%s is more than %d years from today", target.Format(time.DateOnly), DateWindowYears)
 	}
 	return start, target, nil
 }
@@ -112,17 +100,4 @@ func dates(in NewInput, loc *time.Location) (start, target time.Time, err error)
 // Day returns the calendar date of t (in t's own location) as UTC midnight.
 func Day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
-
-// maxQuoted is how much of an offending value an error message repeats.
-const maxQuoted = 40
-
-// Quote returns v quoted for an error message, cut to a short prefix: a message names
-// what was wrong without echoing a whole (possibly huge) value back.
-func Quote(v string) string {
-	r := []rune(v)
-	if len(r) <= maxQuoted {
-		return fmt.Sprintf("%q", v)
-	}
-	return fmt.Sprintf("%q…", string(r[:maxQuoted]))
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/onboard-oss/onboard/internal/input"
 )
 
 func mustNew(t *testing.T, in NewInput) State {
@@ -49,7 +51,7 @@ func TestNewDates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.in.Plan, tt.in.Now = testPlan(), now
 			s, err := New(tt.in)
-			var ie *InputError
+			var ie *input.Error
 			if tt.wantField != "" {
 				if !errors.As(err, &ie) || ie.Field != tt.wantField {
 					t.Fatalf("err = %v, want an *InputError naming %s", err, tt.wantField)
@@ -72,15 +74,8 @@ func TestNewDates(t *testing.T) {
 	}
 }
 
-func TestQuoteCutsLongValues(t *testing.T) {
-	if got := Quote("Europe/Paris"); got != `"Europe/Paris"` {
-		t.Errorf("Quote(short) = %s", got)
-	}
+func TestLocationErrorsAreShort(t *testing.T) {
 	long := strings.Repeat("é", 100_000)
-	got := Quote(long)
-	if len([]rune(got)) > maxQuoted+3 || !strings.HasSuffix(got, "…") {
-		t.Errorf("Quote(100k runes) = %d runes, want at most %d ending in …", len([]rune(got)), maxQuoted+3)
-	}
 	_, err := Location(long)
 	if err == nil || len(err.Error()) > 200 {
 		t.Errorf("Location(100k) error is %d bytes long, want a short one", len(err.Error()))

@@ -18,13 +18,32 @@ import (
 // every error its exact line and the key of the item it is in, and a field the
 // reader never asks for is reported as unknown, which is what KnownFields does.
 type parser struct {
-	file string
-	errs []*Error
+	file       string
+	errs       []*Error
+	unreported int // errors found past maxErrors
 }
 
-// add records one error at line (the enclosing item's line when line is 0).
+// add records one error at line (the enclosing item's line when line is 0). Past
+// maxErrors it only counts it. key is clipped: an invalid key can be any length.
 func (p *parser) add(line int, kind, key, format string, args ...any) {
-	p.errs = append(p.errs, errorf(p.file, line, kind, key, format, args...))
+	if p.room() == 0 {
+		p.unreported++
+		return
+	}
+	p.errs = append(p.errs, errorf(p.file, line, kind, clip(key, maxQuoted), format, args...))
+}
+
+// room returns how many more errors add will record.
+func (p *parser) room() int { return maxErrors - len(p.errs) }
+
+// report returns the errors sorted by line, ending with a note of how many went
+// unreported, if any.
+func (p *parser) report() []*Error {
+	sortByLine(p.errs)
+	if p.unreported > 0 {
+		p.errs = append(p.errs, errorf(p.file, 0, "", "", "too many errors: %d more not reported", p.unreported))
+	}
+	return p.errs
 }
 
 // doc reads one YAML mapping (the plan, a phase, a task or a field). It remembers
@@ -37,6 +56,7 @@ type doc struct {
 	key    string                // the item's key once read, for error context
 	values map[string]*yaml.Node // field name -> value node (first occurrence)
 	names  []*yaml.Node          // field name nodes in file order, first occurrences
+	nameOf map[string]*yaml.Node // field name -> its name node (first occurrence)
 	dups   []*yaml.Node          // field name nodes seen a second time
 	read   []string              // field names the reader asked for, in order
 }
@@ -49,7 +69,7 @@ func (p *parser) newDoc(n *yaml.Node, kind string) (*doc, bool) {
 		p.add(n.Line, kind, "", "want a mapping of %s fields, got %s", kind, describe(n))
 		return nil, false
 	}
-	d := &doc{p: p, node: n, kind: kind, values: map[string]*yaml.Node{}}
+	d := &doc{p: p, node: n, kind: kind, values: map[string]*yaml.Node{}, nameOf: map[string]*yaml.Node{}}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		name, value := deref(n.Content[i]), n.Content[i+1]
 		if name.Kind != yaml.ScalarNode {
@@ -62,6 +82,7 @@ func (p *parser) newDoc(n *yaml.Node, kind string) (*doc, bool) {
 		}
 		d.values[name.Value] = value
 		d.names = append(d.names, name)
+		d.nameOf[name.Value] = name
 	}
 	return d, true
 }
@@ -69,11 +90,11 @@ func (p *parser) newDoc(n *yaml.Node, kind string) (*doc, bool) {
 // finish reports fields set twice and fields the reader never asked for.
 func (d *doc) finish() {
 	for _, name := range d.dups {
-		d.errorf(name, "field %q is set twice (first on line %d)", name.Value, d.nameLine(name.Value))
+		d.errorf(name, "field %q is set twice (first on line %d)", clip(name.Value, maxQuoted), d.nameLine(name.Value))
 	}
 	for _, name := range d.names {
 		if !slices.Contains(d.read, name.Value) {
-			d.errorf(name, "unknown field %q (known fields: %s)", name.Value, strings.Join(d.read, ", "))
+			d.errorf(name, "unknown field %q (known fields: %s)", clip(name.Value, maxQuoted), strings.Join(d.read, ", "))
 		}
 	}
 }
@@ -87,14 +108,10 @@ func (d *doc) nameLine(name string) int {
 }
 
 // at returns the node of field name's name, where errors about the field as a
-// whole are reported, or nil when the field is absent.
+// whole are reported, or nil when the field is absent. It is a map lookup, not a
+// scan of names: finish calls it once per repeated field.
 func (d *doc) at(name string) *yaml.Node {
-	for _, n := range d.names {
-		if n.Value == name {
-			return n
-		}
-	}
-	return nil
+	return d.nameOf[name]
 }
 
 // errorf reports a problem at node n, or at the mapping itself when n is nil.
@@ -144,12 +161,14 @@ func (d *doc) text(name string, required bool) string {
 }
 
 // integer reads a whole-number field; ok is false when it is absent or invalid.
+// The value must be a YAML integer: yaml.v3 would also decode a float such as 1.5
+// into an int, silently dropping the fraction.
 func (d *doc) integer(name string) (v int, ok bool) {
 	n := d.get(name)
 	if n == nil {
 		return 0, false
 	}
-	if n.Kind != yaml.ScalarNode || n.Decode(&v) != nil {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil {
 		d.errorf(d.at(name), "%s: want a whole number, got %s", name, describe(n))
 		return 0, false
 	}
@@ -217,7 +236,7 @@ func oneOf[T ~string](d *doc, name string, allowed []T, def T) (v T, ok bool) {
 		for i, a := range allowed {
 			names[i] = string(a)
 		}
-		d.errorf(d.at(name), "invalid %s %q: want one of %s", name, s, strings.Join(names, ", "))
+		d.errorf(d.at(name), "invalid %s %q: want one of %s", name, clip(s, maxQuoted), strings.Join(names, ", "))
 		return def, false
 	}
 	return T(s), true
@@ -242,11 +261,7 @@ func describe(n *yaml.Node) string {
 		if n.ShortTag() == "!!null" {
 			return "nothing"
 		}
-		v := n.Value
-		if len(v) > 40 {
-			v = v[:37] + "..."
-		}
-		return strconv.Quote(v)
+		return strconv.Quote(clip(n.Value, 40))
 	}
 	return fmt.Sprintf("YAML node kind %d", n.Kind)
 }

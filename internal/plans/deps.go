@@ -1,7 +1,7 @@
 package plans
 
 import (
-	"slices"
+	"fmt"
 	"strings"
 )
 
@@ -10,28 +10,44 @@ import (
 func (r *planReader) checkDependencies() {
 	edges := make(map[string][]item, len(r.refs))
 	for _, t := range r.refs {
-		var seen []string
+		seen := map[string]bool{} // a set: a long list must not cost its length squared
 		for _, dep := range t.deps {
 			switch _, known := r.tasks[dep.value]; {
 			case dep.value == t.key:
 				r.add(dep.node.Line, "task", t.key, "depends on itself")
-			case slices.Contains(seen, dep.value):
-				r.add(dep.node.Line, "task", t.key, "lists dependency %q twice", dep.value)
+			case seen[dep.value]:
+				r.add(dep.node.Line, "task", t.key, "lists dependency %q twice", clip(dep.value, maxQuoted))
 			case !known:
-				r.add(dep.node.Line, "task", t.key, "depends on unknown task %q", dep.value)
+				r.add(dep.node.Line, "task", t.key, "depends on unknown task %q", clip(dep.value, maxQuoted))
 			default:
 				edges[t.key] = append(edges[t.key], dep)
 			}
-			seen = append(seen, dep.value)
+			seen[dep.value] = true
 		}
 	}
-	c := cycleFinder{edges: edges, state: map[string]int{}}
+	c := cycleFinder{edges: edges, state: map[string]int{}, room: r.room()}
 	for _, t := range r.refs {
 		c.visit(t.key)
 	}
 	for _, cyc := range c.cycles {
-		r.add(cyc.line, "task", cyc.path[0], "dependency cycle: %s", strings.Join(cyc.path, " -> "))
+		r.add(cyc.line, "task", cyc.path[0], "dependency cycle: %s", showCycle(cyc.path))
 	}
+	r.unreported += c.unrecorded
+}
+
+// showCycle lists a cycle's tasks for an error, "a -> b -> a", leaving out the
+// middle of a long one: a plan's worth of keys would bury the message.
+func showCycle(path []string) string {
+	tasks := path[:len(path)-1] // path ends with its first task again
+	var shown []string
+	for _, key := range tasks[:min(len(tasks), maxCycleShown)] {
+		shown = append(shown, clip(key, maxQuoted))
+	}
+	if more := len(tasks) - maxCycleShown; more > 0 {
+		shown = append(shown, fmt.Sprintf("... (%d more)", more))
+	}
+	shown = append(shown, clip(path[0], maxQuoted))
+	return strings.Join(shown, " -> ")
 }
 
 // DFS states of a task in cycleFinder.
@@ -50,6 +66,10 @@ type cycleFinder struct {
 	path   []string // tasks on the current DFS path
 	via    []item   // via[i] is the edge from path[i] to path[i+1]
 	cycles []cycle
+	// room caps the cycles recorded, as each copies a path that can be as long as
+	// the plan; past it they are only counted in unrecorded.
+	room       int
+	unrecorded int
 }
 
 // cycle is one dependency cycle, first task repeated at the end, and the line of
@@ -83,6 +103,10 @@ func (c *cycleFinder) visit(key string) {
 // record saves the cycle from start (on the current path) to the path's end and
 // back to start.
 func (c *cycleFinder) record(start string) {
+	if len(c.cycles) >= c.room {
+		c.unrecorded++
+		return
+	}
 	i := len(c.path) - 1
 	for c.path[i] != start {
 		i--

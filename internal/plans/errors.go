@@ -65,10 +65,9 @@ func Errors(err error) []*Error {
 	return nil
 }
 
-// join sorts one file's errors by line and joins them into one error; it returns
+// join joins one file's errors, in the order given, into one error; it returns
 // nil for none.
 func join(errs []*Error) error {
-	sortByLine(errs)
 	list := make([]error, len(errs))
 	for i, e := range errs {
 		list[i] = e

@@ -80,7 +80,8 @@ func Parse(file string, src []byte) (Template, error) {
 	return t, nil
 }
 
-// parse does Parse's work and also returns the line of the plan's key.
+// parse does Parse's work and also returns the line of the plan's key. Its errors
+// come sorted by line.
 func parse(file string, src []byte) (Template, int, []*Error) {
 	root, perr := parseYAML(file, src)
 	if perr != nil {
@@ -88,16 +89,20 @@ func parse(file string, src []byte) (Template, int, []*Error) {
 	}
 	r := &planReader{parser: &parser{file: file}, phases: map[string]int{}, tasks: map[string]int{}}
 	pl := r.plan(root)
-	if len(r.errs) > 0 {
-		return Template{}, r.keyLine, r.errs
+	if errs := r.report(); len(errs) > 0 {
+		return Template{}, r.keyLine, errs
 	}
 	sum := sha256.Sum256(src)
 	t := Template{Plan: pl, File: file, Source: bytes.Clone(src), Checksum: hex.EncodeToString(sum[:])}
 	return t, r.keyLine, nil
 }
 
-// parseYAML parses src into its one YAML document's root node.
+// parseYAML parses src into its one YAML document's root node, refusing files
+// whose size or alias expansion would make reading them costly (see limits.go).
 func parseYAML(file string, src []byte) (*yaml.Node, *Error) {
+	if err := checkSize(file, src); err != nil {
+		return nil, err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -113,7 +118,11 @@ func parseYAML(file string, src []byte) (*yaml.Node, *Error) {
 	case !errors.Is(err, io.EOF):
 		return nil, syntaxError(file, err)
 	}
-	return doc.Content[0], nil
+	root := doc.Content[0]
+	if err := checkExpansion(file, root); err != nil {
+		return nil, err
+	}
+	return root, nil
 }
 
 // Load parses every *.yaml and *.yml file directly in dir of fsys (other files and
@@ -158,7 +167,6 @@ func loadFile(fsys fs.FS, file string, byKey map[string]string) (Template, []*Er
 	}
 	t, keyLine, errs := parse(file, src)
 	if len(errs) > 0 {
-		sortByLine(errs)
 		return t, errs
 	}
 	if other, dup := byKey[t.Plan.Key]; dup {

@@ -183,12 +183,12 @@ func readOptions(d *doc, typ onboarding.FieldType, typeOK bool) []string {
 		d.errorf(d.at("options"), "options are only allowed on select fields (type is %q)", typ)
 	}
 	var out []string
+	listed := map[string]bool{} // a set: a long list must not cost its length squared
 	for _, it := range items {
-		for _, prev := range out {
-			if prev == it.value {
-				d.errorf(it.node, "option %q is listed twice", it.value)
-			}
+		if listed[it.value] {
+			d.errorf(it.node, "option %q is listed twice", clip(it.value, maxQuoted))
 		}
+		listed[it.value] = true
 		out = append(out, it.value)
 	}
 	return out

@@ -46,8 +46,20 @@ const onboardingSelect = `SELECT o.id, o.workspace_id, o.account_id, a.name AS a
 type OnboardingFilter struct {
 	Status    onboarding.Status
 	AccountID string
-	Limit     int
+	// After continues a list where an earlier page ended.
+	After *Cursor
+	Limit int
 }
+
+// Cursor is a position in a list ordered newest first: the creation time and id of the
+// last item seen.
+type Cursor struct {
+	CreatedAt time.Time
+	ID        string
+}
+
+// CursorOf is the position just after o.
+func CursorOf(o Onboarding) Cursor { return Cursor{CreatedAt: o.CreatedAt, ID: o.ID} }
 
 // CreateOnboarding inserts an onboarding with its initial read model (state version 0).
 func (s *Store) CreateOnboarding(ctx context.Context, o Onboarding, snap Snapshot) error {
@@ -102,10 +114,20 @@ func (s *Store) Onboardings(ctx context.Context, workspaceID string, f Onboardin
 		}
 		account = &id
 	}
+	var afterTime *time.Time
+	var afterID *uuid.UUID
+	if f.After != nil {
+		id, err := uuid.Parse(f.After.ID)
+		if err != nil {
+			return nil, nil
+		}
+		afterTime, afterID = &f.After.CreatedAt, &id
+	}
 	var list []Onboarding
 	err := s.db.SelectContext(ctx, &list, onboardingSelect+`
 		WHERE o.workspace_id = $1 AND ($2 = '' OR o.status = $2) AND ($3::uuid IS NULL OR o.account_id = $3)
-		ORDER BY o.created_at DESC, o.id LIMIT $4`, workspaceID, f.Status, account, f.Limit)
+			AND ($5::timestamptz IS NULL OR (o.created_at, o.id) < ($5, $6::uuid))
+		ORDER BY o.created_at DESC, o.id DESC LIMIT $4`, workspaceID, f.Status, account, f.Limit, afterTime, afterID)
 	if err != nil {
 		return nil, fmt.Errorf("store: onboardings: %w", err)
 	}

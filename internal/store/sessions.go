@@ -49,14 +49,16 @@ func (s *Store) DeleteSession(ctx context.Context, idHash []byte) error {
 	return nil
 }
 
-// DeleteExpired removes sessions that have expired and sign-in links that expired or
-// were spent, a day after the fact; it returns how many rows went.
+// DeleteExpired removes sessions that have expired, sign-in links that expired or were
+// spent, a day after the fact, and idempotency keys older than a day; it returns how many
+// rows went.
 func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM sessions WHERE expires_at < now() - interval '1 day'`,
 			`DELETE FROM magic_links WHERE expires_at < now() - interval '1 day' OR used_at < now() - interval '1 day'`,
+			`DELETE FROM idempotency_keys WHERE created_at < now() - interval '1 day'`,
 		} {
 			res, err := tx.ExecContext(ctx, q)
 			if err != nil {

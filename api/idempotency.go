@@ -1,0 +1,137 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+// idempotent makes every JSON API POST safe to retry with an Idempotency-Key header, the
+// way payment APIs do: the key is bound to the first request sent with it (method, route,
+// ids and body). A retry of that request gets the first answer again (with the header
+// Idempotent-Replayed: true) and changes nothing; the same key on a different request is
+// refused with 422 idempotency_key_reused; a retry while the first is still being handled
+// gets 409 idempotency_key_in_use. An answer that says to try again (a 409 conflict with
+// the state of the moment, a 429, a 5xx) is not kept, so the key may be retried.
+func (s *Server) idempotent(c *gin.Context) {
+	if c.Request.Method != http.MethodPost {
+		c.Next()
+		return
+	}
+	key, err := idempotencyKey(c)
+	if err != nil || key == "" {
+		if err != nil {
+			abort(c, err)
+			return
+		}
+		c.Next()
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	ws, ctx, fp := workspaceID(c), c.Request.Context(), fingerprint(c, body)
+	first, claimed, err := s.claim(c, ws, key, fp)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	if !claimed {
+		replay(c, first, fp)
+		return
+	}
+	rec := &recorder{ResponseWriter: c.Writer}
+	c.Writer = rec
+	c.Next()
+	s.writeError(c) // an error a handler recorded is the answer to keep
+	if status := rec.Status(); status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests {
+		err = s.store.ReleaseIdempotencyKey(ctx, ws, key)
+	} else {
+		err = s.store.CompleteIdempotencyKey(ctx, ws, key, status, rec.Header().Get("Content-Type"), rec.body.Bytes())
+	}
+	if err != nil {
+		s.log.Error("keeping the answer to an idempotent request", "key", key, "error", err)
+	}
+}
+
+// claim claims the key for this request, or returns the first request's record. A retry
+// that arrives while the first is still being handled (a double click) waits for its
+// answer, as long as an action may take, rather than failing.
+func (s *Server) claim(c *gin.Context, ws, key string, fp []byte) (store.IdempotentRequest, bool, error) {
+	deadline := time.Now().Add(s.cfg.UpdateTimeout + 2*time.Second)
+	for {
+		first, claimed, err := s.store.ClaimIdempotencyKey(c.Request.Context(), ws, key, fp)
+		if err != nil || claimed || first.Status != nil || !bytes.Equal(first.Fingerprint, fp) || time.Now().After(deadline) {
+			return first, claimed, err
+		}
+		select {
+		case <-c.Request.Context().Done():
+			return first, false, c.Request.Context().Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// idempotencyKey returns the request's Idempotency-Key header, or "" without one.
+func idempotencyKey(c *gin.Context) (string, error) {
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if len(key) > 200 || !onboarding.PlainText(key) {
+		return "", badRequest("Idempotency-Key header: at most 200 characters of plain text")
+	}
+	return key, nil
+}
+
+// replay answers a retry with the first request's answer, or says why it cannot.
+func replay(c *gin.Context, first store.IdempotentRequest, fp []byte) {
+	switch {
+	case !bytes.Equal(first.Fingerprint, fp):
+		abort(c, &Error{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
+			Message: "Idempotency-Key was already used for a different request; use a new key for a new request"})
+	case first.Status == nil:
+		abort(c, &Error{Status: http.StatusConflict, Code: "idempotency_key_in_use", RetryAfter: 1,
+			Message: "a request with this Idempotency-Key is still being handled; retry in a moment"})
+	default:
+		c.Header("Idempotent-Replayed", "true")
+		c.Data(*first.Status, first.ContentType, first.Response)
+		c.Abort()
+	}
+}
+
+// fingerprint identifies a request: method, route, path parameters (canonical ids) and body.
+func fingerprint(c *gin.Context, body []byte) []byte {
+	h := sha256.New()
+	io.WriteString(h, c.Request.Method+" "+c.FullPath())
+	for _, p := range c.Params {
+		io.WriteString(h, "\x00"+p.Key+"="+p.Value)
+	}
+	h.Write([]byte{0})
+	h.Write(body)
+	return h.Sum(nil)
+}
+
+// recorder keeps a copy of the response body it passes on.
+type recorder struct {
+	gin.ResponseWriter
+	body bytes.Buffer
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) WriteString(s string) (int, error) {
+	r.body.WriteString(s)
+	return r.ResponseWriter.WriteString(s)
+}
