@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 )
 
@@ -70,7 +71,7 @@ func readReason(c *gin.Context) (string, error) {
 		return "", err
 	}
 	var req taskActionRequest
-	if err := decodeBody(body, &req); err != nil || req.Reason == nil {
+	if err := input.DecodeJSON(body, &req); err != nil || req.Reason == nil {
 		return "", err
 	}
 	return *req.Reason, nil

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +46,28 @@ type harness struct {
 	taskQueue string
 	worker    sdkworker.Worker
 	cfg       config.Config
+	// setup is a store that bypasses db, for a test's own reads and writes.
+	setup *store.Store
+	db    *tcpProxy
+}
+
+// dbURL returns the URL a store was opened with.
+func dbURL(t *testing.T, st *store.Store) string {
+	t.Helper()
+	var db, user string
+	var port int
+	if err := st.DB().QueryRowContext(context.Background(), `SELECT current_database(), current_user, inet_server_port()`).Scan(&db, &user, &port); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", user, port, db)
+}
+
+func hostOf(t *testing.T, st *store.Store) string {
+	u, err := url.Parse(dbURL(t, st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
 }
 
 // tenant is a workspace with an API key and an account.
@@ -58,6 +82,10 @@ type harnessOptions struct {
 	noWorker      bool
 	// production configures the app as `onboard api` would be: no dev routes, no webhook secret.
 	production bool
+	// dbProxy puts a proxy between the app and Postgres (harness.db) that a test can take down.
+	dbProxy bool
+	// readTimeout replaces ONBOARD_HTTP_READ_TIMEOUT, and serves through api.HTTPServer.
+	readTimeout time.Duration
 }
 
 func newHarness(t *testing.T, opts ...harnessOptions) *harness {
@@ -67,6 +95,16 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 		o = opts[0]
 	}
 	st := testenv.Store(t)
+	h := &harness{t: t, store: st, setup: st}
+	if o.dbProxy {
+		h.db = newTCPProxy(t, hostOf(t, st))
+		var err error
+		if h.store, err = store.Open(context.Background(), h.db.viaProxy(dbURL(t, st))); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { h.store.Close() })
+		st = h.store
+	}
 	tc, err := client.Dial(client.Options{HostPort: testenv.TemporalAddress(t), Logger: sdkLogger()})
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +117,7 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 	if err := catalog.Save(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, store: st, temporal: tc, taskQueue: "test-" + uuid.NewString()}
+	h.temporal, h.taskQueue = tc, "test-"+uuid.NewString()
 	h.engine = &engine.Engine{Store: st, Temporal: tc, Plans: catalog, TaskQueue: h.taskQueue,
 		UpdateTimeout: o.updateTimeout, Log: testenv.Logger()}
 	cfg, _ := config.DevFromLookup(func(string) (string, bool) { return "", false })
@@ -95,7 +133,18 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.server = httptest.NewServer(srv.Handler())
+	if o.readTimeout > 0 {
+		h.cfg.HTTPReadTimeout = o.readTimeout
+		srv, err = api.New(h.cfg, st, h.engine, metrics.New(), testenv.Logger())
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.server = httptest.NewUnstartedServer(nil)
+		h.server.Config = srv.HTTPServer()
+		h.server.Start()
+	} else {
+		h.server = httptest.NewServer(srv.Handler())
+	}
 	t.Cleanup(h.server.Close)
 	h.cfg.BaseURL = h.server.URL
 	if !o.noWorker {

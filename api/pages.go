@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/templates"
 )
 
@@ -102,4 +103,14 @@ func (p *pages) render(c *gin.Context, status int, name string, data any) {
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// formText reads a form field through the one text normaliser (input.Text), at most max
+// characters.
+func formText(c *gin.Context, field string, max int) (string, error) {
+	v, err := input.Text(field, c.PostForm(field))
+	if err != nil {
+		return "", err
+	}
+	return v, maxLength(field, v, max)
 }

@@ -1,16 +1,12 @@
 package api
 
 import (
-	"encoding/base64"
 	"net/url"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/onboard-oss/onboard/internal/input"
-	"github.com/onboard-oss/onboard/internal/store"
 )
 
 // Page sizes of every list of the JSON API.
@@ -24,7 +20,7 @@ const (
 // is in a Link header (rel="next"), which is absent on the last page.
 type page struct {
 	limit int
-	after *store.Cursor
+	after *input.Cursor
 }
 
 // readPage reads ?limit= and ?cursor=; anything else than a number from 1 to 200 or a
@@ -39,7 +35,7 @@ func readPage(c *gin.Context) (page, error) {
 		p.limit = n
 	}
 	if v := c.Query("cursor"); v != "" {
-		cur, ok := parseCursor(v)
+		cur, ok := input.ParseCursor(v)
 		if !ok {
 			return p, badRequest("cursor: %s is not a cursor this API gave; start again without one", input.Quote(v))
 		}
@@ -50,32 +46,12 @@ func readPage(c *gin.Context) (page, error) {
 
 // next sets the Link header to the page after the one whose last item is last, when the
 // store found more than a page (it is asked for limit+1).
-func (p page) next(c *gin.Context, found int, last store.Cursor) {
+func (p page) next(c *gin.Context, found int, last input.Cursor) {
 	if found <= p.limit {
 		return
 	}
 	q := c.Request.URL.Query()
-	q.Set("cursor", formatCursor(last))
+	q.Set("cursor", last.String())
 	u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
 	c.Header("Link", "<"+u.String()+`>; rel="next"`)
-}
-
-// formatCursor writes a position in a list as an opaque token: the last item's creation
-// time and id.
-func formatCursor(cur store.Cursor) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(cur.CreatedAt.UnixNano(), 10) + "." + cur.ID))
-}
-
-func parseCursor(v string) (store.Cursor, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil {
-		return store.Cursor{}, false
-	}
-	nanos, id, ok := strings.Cut(string(raw), ".")
-	n, err := strconv.ParseInt(nanos, 10, 64)
-	if !ok || err != nil {
-		return store.Cursor{}, false
-	}
-	id, ok = input.ID(id)
-	return store.Cursor{CreatedAt: time.Unix(0, n).UTC(), ID: id}, ok
 }

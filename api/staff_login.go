@@ -2,11 +2,11 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/onboard-oss/onboard/internal/auth"
+	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
@@ -21,7 +21,10 @@ func (s *Server) staffLoginPage(c *gin.Context) {
 
 // staffLogin checks an email and password; a wrong one says so without telling which.
 func (s *Server) staffLogin(c *gin.Context) {
-	email := strings.TrimSpace(c.PostForm("email"))
+	email, err := formText(c, "email", input.MaxEmailLength)
+	if err != nil {
+		email = "" // not shown back: it was not an address
+	}
 	u, err := s.store.StaffUserByEmail(c.Request.Context(), email)
 	if err != nil {
 		u = store.StaffUser{} // unknown email: still spend a bcrypt comparison, so timing says nothing

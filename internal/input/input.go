@@ -16,13 +16,19 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Error is a value refused, naming the field in the client's terms.
+// Error is a value refused, naming the field in the client's terms (Field is empty when
+// the message is about a whole request body, or names the field itself).
 type Error struct {
 	Field   string
 	Message string
 }
 
-func (e *Error) Error() string { return e.Field + ": " + e.Message }
+func (e *Error) Error() string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return e.Field + ": " + e.Message
+}
 
 // Refuse returns an *Error for field.
 func Refuse(field, format string, args ...any) error {

@@ -11,8 +11,8 @@ import (
 )
 
 // Error is one problem found in a plan template file. Parse and Load return every
-// problem they find, each as an *Error, joined with errors.Join; Errors takes them
-// apart again.
+// problem they find (up to maxErrors per file, then a note of how many more), each
+// as an *Error, joined with errors.Join; Errors takes them apart again.
 type Error struct {
 	File string // path of the file, as given to Parse or as found by Load
 	Line int    // 1-based line of the offending YAML node; 0 when unknown

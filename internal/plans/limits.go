@@ -10,8 +10,10 @@ import (
 // file holds. Plan templates are small (the largest shipped one is 20 KB and 1,130
 // YAML nodes), so they sit far above any real plan.
 const (
-	// maxSourceBytes caps the size of a template file.
-	maxSourceBytes = 1 << 20
+	// maxSourceBytes caps the size of a template file, 12 times the largest shipped
+	// one. yaml.v3 builds the whole node tree before maxNodes can be checked, at
+	// up to 2 µs and 220 bytes per byte of input (a flow mapping of "a,"s).
+	maxSourceBytes = 256 << 10
 	// maxNodes caps the YAML nodes of a file, an alias counting as every node it
 	// repeats. yaml.v3 keeps an alias as a pointer to its anchor's node, and the
 	// reader follows it, so without the cap a few hundred bytes of nested aliases

@@ -38,6 +38,11 @@
 // Parse and Load report every problem they find, not just the first: each is an
 // *Error naming the file, the line and the key of the plan, phase, task or field it
 // is about, and they come joined with errors.Join (take them apart with Errors).
+//
+// So that no file can make them slow or their errors huge, a file may have at most
+// 256 KiB and 100,000 YAML nodes, an alias counting as the nodes it repeats (an alias
+// may not refer to a node it is inside of); past 100 problems the rest are only
+// counted, and errors quote at most 80 bytes of a key or value. See limits.go.
 package plans
 
 import (

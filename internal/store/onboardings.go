@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 )
 
@@ -47,19 +48,12 @@ type OnboardingFilter struct {
 	Status    onboarding.Status
 	AccountID string
 	// After continues a list where an earlier page ended.
-	After *Cursor
+	After *input.Cursor
 	Limit int
 }
 
-// Cursor is a position in a list ordered newest first: the creation time and id of the
-// last item seen.
-type Cursor struct {
-	CreatedAt time.Time
-	ID        string
-}
-
 // CursorOf is the position just after o.
-func CursorOf(o Onboarding) Cursor { return Cursor{CreatedAt: o.CreatedAt, ID: o.ID} }
+func CursorOf(o Onboarding) input.Cursor { return input.Cursor{CreatedAt: o.CreatedAt, ID: o.ID} }
 
 // CreateOnboarding inserts an onboarding with its initial read model (state version 0).
 func (s *Store) CreateOnboarding(ctx context.Context, o Onboarding, snap Snapshot) error {
