@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"io"
 	"net/http"
@@ -53,15 +54,27 @@ func (s *Server) idempotent(c *gin.Context) {
 	}
 	rec := &recorder{ResponseWriter: c.Writer}
 	c.Writer = rec
+	kept := false
+	defer func() { // a panic, too, must not leave the key claimed and unanswered
+		if !kept {
+			s.releaseKey(ctx, ws, key)
+		}
+	}()
 	c.Next()
 	s.writeError(c) // an error a handler recorded is the answer to keep
-	if status := rec.Status(); status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests {
-		err = s.store.ReleaseIdempotencyKey(ctx, ws, key)
-	} else {
-		err = s.store.CompleteIdempotencyKey(ctx, ws, key, status, rec.Header().Get("Content-Type"), rec.body.Bytes())
+	if status := rec.Status(); status < 500 && status != http.StatusConflict && status != http.StatusTooManyRequests {
+		err := s.store.CompleteIdempotencyKey(ctx, ws, key, status, rec.Header().Get("Content-Type"), rec.body.Bytes())
+		if err != nil {
+			s.log.Error("keeping the answer to an idempotent request", "key", key, "error", err)
+		}
+		kept = err == nil
 	}
-	if err != nil {
-		s.log.Error("keeping the answer to an idempotent request", "key", key, "error", err)
+}
+
+// releaseKey frees a key whose request should be tried again.
+func (s *Server) releaseKey(ctx context.Context, ws, key string) {
+	if err := s.store.ReleaseIdempotencyKey(context.WithoutCancel(ctx), ws, key); err != nil {
+		s.log.Error("releasing an idempotency key", "key", key, "error", err)
 	}
 }
 
