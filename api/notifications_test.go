@@ -281,3 +281,56 @@ func TestBounceStopsEmailAndTellsTheCSM(t *testing.T) {
 		t.Errorf("the CSM got %d emails about one bounce", n)
 	}
 }
+
+func TestSignInLinkByEmail(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	h.newContact(tn, "Dana Whitfield", "dana@acme.example")
+	c := browserless(t)
+	_, page, _ := fetch(t, c, "GET", h.server.URL+"/portal/sign-in", nil)
+	token := csrfOf(t, page)
+	ask := func(email string) (int, string) {
+		status, page, _ := fetch(t, c, "POST", h.server.URL+"/portal/sign-in", url.Values{"csrf_token": {token}, "email": {email}})
+		return status, page
+	}
+	known, knownPage := ask("Dana@Acme.example")
+	unknown, unknownPage := ask("nobody@acme.example")
+	if known != 200 || unknown != 200 || !strings.Contains(knownPage, "a sign-in link is on its way") ||
+		strings.ReplaceAll(knownPage, "dana@acme.example", "X") != strings.ReplaceAll(unknownPage, "nobody@acme.example", "X") {
+		t.Fatalf("known %d and unknown %d addresses answer differently", known, unknown)
+	}
+	m := h.waitForMail("dana@acme.example", 1)[0]
+	if !strings.Contains(m.Subject, "sign-in link") || !strings.Contains(m.Text, "30 minutes") {
+		t.Errorf("sign-in email: %q\n%s", m.Subject, m.Text)
+	}
+	link := signInLink(t, m)
+	other := browserless(t)
+	status, page, _ := fetch(t, other, "GET", link, nil)
+	if status != 200 {
+		t.Fatalf("GET the emailed link: %d", status)
+	}
+	if status, _, loc := fetch(t, other, "POST", link, url.Values{"csrf_token": {csrfOf(t, page)}}); status != 303 || loc != "/portal" {
+		t.Fatalf("POST the emailed link: %d %q", status, loc)
+	}
+	// A spent link offers a new one.
+	if _, page, _ := fetch(t, browserless(t), "GET", link, nil); !strings.Contains(page, `action="/portal/sign-in"`) {
+		t.Error("a spent link's page does not offer a new link")
+	}
+	if status, _ := ask("not an address"); status != 400 {
+		t.Errorf("a malformed address: %d", status)
+	}
+	limited := false
+	for i := 0; i < 5 && !limited; i++ {
+		status, _ := ask("dana@acme.example")
+		limited = status == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Error("six links in a row to one address were never limited")
+	}
+	time.Sleep(500 * time.Millisecond)
+	for _, m := range h.outbox() {
+		if m.To == "nobody@acme.example" {
+			t.Error("an email went to an unknown address")
+		}
+	}
+}

@@ -29,6 +29,8 @@ func (s *Server) routes(r *gin.Engine) {
 	portal := r.Group("/portal", s.sameOrigin)
 	portal.GET("/signin/:token", s.portalSigninPage)
 	portal.GET("/signed-out", s.portalSignedOut)
+	portal.GET("/sign-in", s.portalSignInPage)
+	portal.POST("/sign-in", s.limit, s.csrfForm, s.portalSendSignIn)
 	portal.POST("/signin/:token", s.limit, s.csrfForm, s.portalSignin)
 	signedIn := portal.Group("", s.requireContact)
 	signedIn.GET("", s.portalOverview)

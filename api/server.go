@@ -24,6 +24,8 @@ type Server struct {
 	metrics *metrics.Registry
 	pages   *pages
 	limiter *rateLimiter
+	// addressLimiter limits sign-in links per email address.
+	addressLimiter *rateLimiter
 	// crossOrigin refuses cross-origin form posts (see sameOrigin).
 	crossOrigin *http.CrossOriginProtection
 }
@@ -35,7 +37,8 @@ func New(cfg config.Config, st *store.Store, eng *engine.Engine, reg *metrics.Re
 		return nil, err
 	}
 	return &Server{cfg: cfg, store: st, engine: eng, log: log, metrics: reg, pages: p, limiter: newRateLimiter(10, 20),
-		crossOrigin: http.NewCrossOriginProtection()}, nil
+		addressLimiter: newRateLimiter(1, 3),
+		crossOrigin:    http.NewCrossOriginProtection()}, nil
 }
 
 // Handler returns the HTTP handler serving every route.

@@ -71,3 +71,15 @@ func (s *Store) SetContactEmailStatus(ctx context.Context, workspaceID, email, s
 	}
 	return list, nil
 }
+
+// ContactsByEmail returns every contact with the given address, in any workspace: a
+// person asking for a sign-in link may be a customer of several vendors.
+func (s *Store) ContactsByEmail(ctx context.Context, email string) ([]Contact, error) {
+	var list []Contact
+	err := s.db.SelectContext(ctx, &list, `SELECT `+contactColumns+` FROM contacts WHERE lower(email) = lower($1)
+		ORDER BY created_at LIMIT 20`, email)
+	if err != nil {
+		return nil, fmt.Errorf("store: contacts by email: %w", err)
+	}
+	return list, nil
+}
