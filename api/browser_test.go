@@ -146,6 +146,14 @@ func TestBrowserPortalSignInAndProgress(t *testing.T) {
 	if hidden := p.text("main"); strings.Contains(hidden, "sales-to-CS handoff") {
 		t.Fatal("the portal shows a task hidden from customers")
 	}
+	// The customer does their part: open the next step, mark it complete.
+	p.do(chromedp.Click(`tr[data-next="success-criteria"] a`), chromedp.WaitVisible(`[data-task-page]`), screenshot("portal-task"))
+	p.do(chromedp.Click(`.actions button:not(.secondary)`))
+	p.await(`document.querySelector("[data-task-page] .pill")?.textContent === "Completed" ? "done" : ""`)
+	got := h.call("GET", "/api/v1/onboardings/"+id, tn.key, nil).expect(t, 200).body
+	if s := task(got, "success-criteria")["status"]; s != "completed" {
+		t.Fatalf("the API shows success-criteria %v after the portal completed it", s)
+	}
 	// The link was spent: opening it again offers no way in.
 	p.do(chromedp.Navigate(h.server.URL + link))
 	if heading := p.text("h1"); !strings.Contains(heading, "expired") {

@@ -34,6 +34,8 @@ func (s *Server) routes(r *gin.Engine) {
 	portal.POST("/signin/:token", s.limit, s.csrfForm, s.portalSignin)
 	signedIn := portal.Group("", s.requireContact)
 	signedIn.GET("", s.portalOverview)
+	signedIn.GET("/onboardings/:id/tasks/:key", s.portalTask)
+	signedIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, s.portalTaskAction)
 	signedIn.POST("/signout", s.csrfSession, s.signout)
 
 	staff := r.Group("/staff", s.sameOrigin)

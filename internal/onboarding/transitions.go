@@ -98,16 +98,39 @@ func (s *State) Validate(a TaskAction) error {
 	return s.validateFor(ts, a)
 }
 
-func (s *State) validateFor(ts *TaskState, a TaskAction) error {
-	allowed := map[Action][]TaskStatus{
-		ActionStart:    {TaskPending},
-		ActionComplete: {TaskPending, TaskInProgress},
-		ActionSkip:     {TaskPending, TaskInProgress, TaskBlocked},
-		ActionBlock:    {TaskPending, TaskInProgress},
-		ActionUnblock:  {TaskBlocked},
-		ActionReopen:   {TaskCompleted, TaskSkipped},
+// transitions says from which statuses each action may be taken.
+var transitions = map[Action][]TaskStatus{
+	ActionStart:    {TaskPending},
+	ActionComplete: {TaskPending, TaskInProgress},
+	ActionSkip:     {TaskPending, TaskInProgress, TaskBlocked},
+	ActionBlock:    {TaskPending, TaskInProgress},
+	ActionUnblock:  {TaskBlocked},
+	ActionReopen:   {TaskCompleted, TaskSkipped},
+}
+
+// ActionsFrom lists, in the order of Actions, the actions a task in status s may take
+// (whether its dependencies allow it is NeedsDependencies' question).
+func ActionsFrom(s TaskStatus) []Action {
+	var out []Action
+	for _, a := range Actions {
+		if hasStatus(transitions[a], s) {
+			out = append(out, a)
+		}
 	}
-	from, ok := allowed[a.Action]
+	return out
+}
+
+// NeedsDependencies reports whether the action waits until the task's dependencies are done.
+func (a Action) NeedsDependencies() bool { return a == ActionStart || a == ActionComplete }
+
+// ForCustomers reports whether a customer may take the action on their own tasks: work on
+// them, or say they are blocked. Skipping and reopening are the vendor's call.
+func (a Action) ForCustomers() bool {
+	return a == ActionStart || a == ActionComplete || a == ActionBlock || a == ActionUnblock
+}
+
+func (s *State) validateFor(ts *TaskState, a TaskAction) error {
+	from, ok := transitions[a.Action]
 	if !ok {
 		return reject(CodeInvalidInput, "unknown action %q: want one of start, complete, skip, block, unblock, reopen", a.Action)
 	}
@@ -126,7 +149,7 @@ func (s *State) validateFor(ts *TaskState, a TaskAction) error {
 			return reject(CodeInvalidInput, "reason: must be plain text, without control characters")
 		}
 	}
-	if a.Action == ActionStart || a.Action == ActionComplete {
+	if a.Action.NeedsDependencies() {
 		if pending := s.PendingDependencies(ts.Key); len(pending) > 0 {
 			return reject(CodeDependenciesPending, "cannot %s task %q before %s %s done", a.Action, ts.Key,
 				quoteList(pending), plural(len(pending), "is", "are"))

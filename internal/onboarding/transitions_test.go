@@ -954,3 +954,23 @@ func TestPlanLookup(t *testing.T) {
 		t.Fatal("empty plan has tasks")
 	}
 }
+
+func TestActionsFrom(t *testing.T) {
+	want := map[TaskStatus][]Action{
+		TaskPending:    {ActionStart, ActionComplete, ActionSkip, ActionBlock},
+		TaskInProgress: {ActionComplete, ActionSkip, ActionBlock},
+		TaskBlocked:    {ActionSkip, ActionUnblock},
+		TaskCompleted:  {ActionReopen},
+		TaskSkipped:    {ActionReopen},
+	}
+	for st, actions := range want {
+		if got := ActionsFrom(st); fmt.Sprint(got) != fmt.Sprint(actions) {
+			t.Errorf("ActionsFrom(%s) = %v, want %v", st, got, actions)
+		}
+	}
+	for _, a := range Actions {
+		if a.ForCustomers() == (a == ActionSkip || a == ActionReopen) {
+			t.Errorf("%s ForCustomers = %v", a, a.ForCustomers())
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onboard-oss/onboard/internal/auth"
+	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+// portalTaskPage is a task as a contact sees it, with what they can do about it now.
+type portalTaskPage struct {
+	Onboarding store.Onboarding
+	Task       store.OnboardingTask
+	// WaitingOn are the tasks this one waits for that are not done yet.
+	WaitingOn []store.OnboardingTask
+	// Buttons are what the contact can do now in one click; CanBlock says they may also
+	// say they are blocked. Nothing on the vendor's tasks.
+	Buttons  []actionButton
+	CanBlock bool
+	// RequestID makes the page's buttons idempotent: a double click acts once.
+	RequestID string
+	Loc       *time.Location
+	Error     string
+	Reason    string
+}
+
+// portalTask shows one task the contact can see.
+func (s *Server) portalTask(c *gin.Context) {
+	d, t, ok := s.contactTask(c)
+	if !ok {
+		return
+	}
+	s.renderTask(c, http.StatusOK, d, t, "", "")
+}
+
+// contactTask loads the onboarding and task of the route for the signed-in contact: an
+// onboarding of another account, or a task hidden from customers, is not found.
+func (s *Server) contactTask(c *gin.Context) (store.OnboardingDetail, store.OnboardingTask, bool) {
+	contact := c.MustGet(ctxContact).(store.Contact)
+	d, err := s.store.OnboardingDetail(c.Request.Context(), contact.WorkspaceID, c.Param("id"))
+	if err == nil && d.AccountID != contact.AccountID {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		_ = c.Error(notFoundAs(err, "onboarding"))
+		return d, store.OnboardingTask{}, false
+	}
+	for _, t := range d.Tasks {
+		if t.Key == c.Param("key") && t.CustomerVisible {
+			return d, t, true
+		}
+	}
+	_ = c.Error(notFound("task"))
+	return d, store.OnboardingTask{}, false
+}
+
+func (s *Server) renderTask(c *gin.Context, status int, d store.OnboardingDetail, t store.OnboardingTask, problem, reason string) {
+	page := portalTaskPage{Onboarding: d.Onboarding, Task: t, Loc: accountLocation(d.AccountTimezone),
+		RequestID: auth.NewToken(), Error: problem, Reason: reason}
+	done := map[string]bool{}
+	for _, other := range d.Tasks {
+		done[other.Key] = other.Status.Done()
+	}
+	for _, other := range d.Tasks {
+		for _, dep := range t.DependsOn {
+			if other.Key == dep && !done[dep] {
+				page.WaitingOn = append(page.WaitingOn, other)
+			}
+		}
+	}
+	for _, a := range customerActions(t) {
+		if a == onboarding.ActionBlock {
+			page.CanBlock = true
+		} else {
+			page.Buttons = append(page.Buttons, actionButton{Action: a, Label: buttonLabels[a], Primary: a == onboarding.ActionComplete})
+		}
+	}
+	contact := c.MustGet(ctxContact).(store.Contact)
+	se := c.MustGet(ctxSession).(store.Session)
+	s.pages.render(c, status, "portal/task", view{Title: t.Title, CSRF: se.CSRFToken, User: contact.Name, Data: page})
+}
+
+// actionButton is one action on the task page.
+type actionButton struct {
+	Action  onboarding.Action
+	Label   string
+	Primary bool
+}
+
+var buttonLabels = map[onboarding.Action]string{onboarding.ActionStart: "Start", onboarding.ActionComplete: "Mark complete",
+	onboarding.ActionUnblock: "It is unblocked"}
+
+// customerActions are what a contact may do with a task now: their own side's tasks only,
+// the actions its status allows, those that wait for dependencies only once they are done.
+func customerActions(t store.OnboardingTask) []onboarding.Action {
+	if t.Owner != onboarding.OwnerCustomer {
+		return nil
+	}
+	var out []onboarding.Action
+	for _, a := range onboarding.ActionsFrom(t.Status) {
+		if a.ForCustomers() && (!a.NeedsDependencies() || t.NextStep) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// portalTaskAction applies a contact's action to their task: the same Temporal Update
+// as the API's. The page's request id makes a double click act once; a refused
+// transition comes back on the page with why.
+func (s *Server) portalTaskAction(c *gin.Context) {
+	d, t, ok := s.contactTask(c)
+	if !ok {
+		return
+	}
+	action, ok := onboarding.ParseAction(c.Param("action"))
+	if !ok || !action.ForCustomers() || t.Owner != onboarding.OwnerCustomer {
+		s.renderTask(c, http.StatusConflict, d, t, "This is not something you can do here: "+t.Title+" is for "+
+			ownerWords(t.Owner)+", and completed tasks can only be reopened by your onboarding team.", "")
+		return
+	}
+	reason, err := formText(c, "reason", onboarding.MaxReasonLength)
+	if err != nil {
+		s.renderTask(c, http.StatusBadRequest, d, t, err.Error(), "")
+		return
+	}
+	rid, err := formText(c, "request_id", 100)
+	if err != nil || len(rid) < 16 {
+		s.renderTask(c, http.StatusBadRequest, d, t, "This page is out of date: reload it and try again.", reason)
+		return
+	}
+	contact := c.MustGet(ctxContact).(store.Contact)
+	a := onboarding.TaskAction{RequestID: "portal:" + rid, TaskKey: t.Key, Action: action, Reason: reason,
+		Actor: "contact:" + contact.ID, ActorSide: onboarding.OwnerCustomer}
+	_, err = s.engine.Act(c.Request.Context(), d.Onboarding, a)
+	var refused *onboarding.TransitionError
+	if errors.As(err, &refused) {
+		d, t, _ = s.contactTask(c) // show the task as it stands now
+		s.renderTask(c, classify(err).Status, d, t, refused.Message, reason)
+		return
+	}
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/portal/onboardings/"+d.ID+"/tasks/"+t.Key)
+}
+
+// ownerWords names a side the way the portal speaks to a customer.
+func ownerWords(o onboarding.Owner) string {
+	if o.IsCustomer() {
+		return "your team"
+	}
+	return "our team"
+}

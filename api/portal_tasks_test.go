@@ -1,0 +1,136 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+var requestIDInput = regexp.MustCompile(`name="request_id" value="([^"]+)"`)
+
+// portalContact signs a new contact of the tenant's account in and returns its client.
+func (h *harness) portalContact(tn tenant, email string) *http.Client {
+	h.t.Helper()
+	link := h.magicLink(tn.workspace.ID, tn.account.ID, email, time.Hour)
+	c := browserless(h.t)
+	_, page, _ := fetch(h.t, c, "GET", h.server.URL+link, nil)
+	if status, _, _ := fetch(h.t, c, "POST", h.server.URL+link, url.Values{"csrf_token": {csrfOf(h.t, page)}}); status != 303 {
+		h.t.Fatalf("sign-in: %d", status)
+	}
+	return c
+}
+
+// act posts a task page's button, as the browser would.
+func act(t *testing.T, c *http.Client, base, taskPath, action, reason string) (int, string, string) {
+	t.Helper()
+	_, page, _ := fetch(t, c, "GET", base+taskPath, nil)
+	m := requestIDInput.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no actions on %s", taskPath)
+	}
+	form := url.Values{"csrf_token": {csrfOf(t, page)}, "request_id": {m[1]}}
+	if reason != "" {
+		form.Set("reason", reason)
+	}
+	return fetch(t, c, "POST", base+taskPath+"/"+action, form)
+}
+
+func TestPortalTaskActions(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	o := h.createOnboarding(tn, "standard-saas")
+	id := o["id"].(string)
+	for _, key := range []string{"welcome-pack", "internal-handoff", "kickoff-call"} {
+		h.call("POST", "/api/v1/onboardings/"+id+"/tasks/"+key+"/complete", tn.key, nil).expect(t, 200)
+	}
+	c := h.portalContact(tn, "dana@acme.example")
+	base := h.server.URL
+	taskPath := "/portal/onboardings/" + id + "/tasks/success-criteria"
+
+	status, page, _ := fetch(t, c, "GET", base+taskPath, nil)
+	if status != 200 || !strings.Contains(page, "Mark complete") || !strings.Contains(page, "I'm blocked") {
+		t.Fatalf("customer taskPath page: %d", status)
+	}
+	// Blocked with a reason, unblocked, completed.
+	if status, _, loc := act(t, c, base, taskPath, "block", "waiting for our legal team"); status != 303 || loc != taskPath {
+		t.Fatalf("block: %d %q", status, loc)
+	}
+	if _, page, _ := fetch(t, c, "GET", base+taskPath, nil); !strings.Contains(page, "waiting for our legal team") || !strings.Contains(page, "It is unblocked") {
+		t.Fatal("the blocked taskPath does not show its reason and the way out")
+	}
+	act(t, c, base, taskPath, "unblock", "")
+	// A double click: the same page's request id twice acts once.
+	_, page, _ = fetch(t, c, "GET", base+taskPath, nil)
+	form := url.Values{"csrf_token": {csrfOf(t, page)}, "request_id": {requestIDInput.FindStringSubmatch(page)[1]}}
+	for range 2 {
+		if status, _, _ := fetch(t, c, "POST", base+taskPath+"/complete", form); status != 303 {
+			t.Fatalf("complete: %d", status)
+		}
+	}
+	got := h.call("GET", "/api/v1/onboardings/"+id, tn.key, nil).expect(t, 200).body
+	if s := task(got, "success-criteria")["status"]; s != "completed" {
+		t.Fatalf("after the portal's complete: %v", s)
+	}
+	if n := h.auditCount(tn, id, "success-criteria"); n != 1 {
+		t.Errorf("%d completions recorded for a double click, want 1", n)
+	}
+	// Locked once done: a contact cannot reopen, skip or complete it again.
+	for i, action := range []string{"reopen", "skip", "complete"} {
+		again := url.Values{"csrf_token": form["csrf_token"], "request_id": {"another-click-000000000" + string(rune('a'+i))}}
+		if status, page, _ := fetch(t, c, "POST", base+taskPath+"/"+action, again); status != 409 || !strings.Contains(page, `class="error"`) {
+			t.Errorf("%s a completed task: %d", action, status)
+		}
+	}
+	// A task waiting on others says what it waits on and offers no way to finish it.
+	waiting := "/portal/onboardings/" + id + "/tasks/workspace-settings"
+	if status, page, _ := fetch(t, c, "GET", base+waiting, nil); status != 200 || !strings.Contains(page, "Waiting on") || strings.Contains(page, "Mark complete") {
+		t.Errorf("a task waiting on others: %d", status)
+	}
+	// The vendor's tasks are shown, not actionable.
+	vendor := "/portal/onboardings/" + id + "/tasks/provision-tenant"
+	if status, page, _ := fetch(t, c, "GET", base+vendor, nil); status != 200 || strings.Contains(page, "request_id") {
+		t.Errorf("a vendor taskPath: %d, with buttons", status)
+	}
+	if status, _, _ := fetch(t, c, "POST", base+vendor+"/complete", form); status != 409 {
+		t.Errorf("complete a vendor taskPath: %d", status)
+	}
+	// Without the session's CSRF token: refused.
+	if status, _, _ := fetch(t, c, "POST", base+taskPath+"/start", url.Values{"request_id": {"x-1234567890123456"}}); status != 403 {
+		t.Errorf("no CSRF token: %d", status)
+	}
+}
+
+func TestPortalTasksOfOthersAreNotFound(t *testing.T) {
+	h := newHarness(t)
+	tn, other := h.newTenant("acme"), h.newTenant("initech")
+	mine := h.createOnboarding(tn, "standard-saas")["id"].(string)
+	theirs := h.createOnboarding(other, "standard-saas")["id"].(string)
+	c := h.portalContact(tn, "dana@acme.example")
+	for _, path := range []string{
+		"/portal/onboardings/" + theirs + "/tasks/success-criteria",  // another workspace's onboarding
+		"/portal/onboardings/" + mine + "/tasks/internal-handoff",    // hidden from customers
+		"/portal/onboardings/" + mine + "/tasks/no-such-taskPath",
+		"/portal/onboardings/not-an-id/tasks/success-criteria",
+	} {
+		if status, _, _ := fetch(t, c, "GET", h.server.URL+path, nil); status != 404 {
+			t.Errorf("GET %s: %d, want 404", path, status)
+		}
+		if status, _, _ := fetch(t, c, "POST", h.server.URL+path+"/complete", url.Values{}); status != 404 && status != 403 {
+			t.Errorf("POST %s: %d, want 404 or 403", path, status)
+		}
+	}
+	// Another account of the same workspace is another customer.
+	sibling := h.newTenantAccount(tn, "Globex")
+	siblings := h.call("POST", "/api/v1/onboardings", tn.key, map[string]any{"account_id": sibling, "plan": "standard-saas"}).expect(t, 201).body["id"].(string)
+	if status, _, _ := fetch(t, c, "GET", h.server.URL+"/portal/onboardings/"+siblings+"/tasks/success-criteria", nil); status != 404 {
+		t.Errorf("another account's onboarding in the same workspace: %d", status)
+	}
+}
+
+func (h *harness) newTenantAccount(tn tenant, name string) string {
+	h.t.Helper()
+	return h.call("POST", "/api/v1/accounts", tn.key, map[string]any{"name": name}).expect(h.t, 201).body["id"].(string)
+}
