@@ -110,8 +110,8 @@ func TestPortalTasksOfOthersAreNotFound(t *testing.T) {
 	theirs := h.createOnboarding(other, "standard-saas")["id"].(string)
 	c := h.portalContact(tn, "dana@acme.example")
 	for _, path := range []string{
-		"/portal/onboardings/" + theirs + "/tasks/success-criteria",  // another workspace's onboarding
-		"/portal/onboardings/" + mine + "/tasks/internal-handoff",    // hidden from customers
+		"/portal/onboardings/" + theirs + "/tasks/success-criteria", // another workspace's onboarding
+		"/portal/onboardings/" + mine + "/tasks/internal-handoff",   // hidden from customers
 		"/portal/onboardings/" + mine + "/tasks/no-such-taskPath",
 		"/portal/onboardings/not-an-id/tasks/success-criteria",
 	} {
