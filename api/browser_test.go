@@ -146,9 +146,11 @@ func TestBrowserPortalSignInAndProgress(t *testing.T) {
 	if hidden := p.text("main"); strings.Contains(hidden, "sales-to-CS handoff") {
 		t.Fatal("the portal shows a task hidden from customers")
 	}
-	// The customer does their part: open the next step, mark it complete.
+	// The customer does their part: open the next step, fill in its form, submit it.
 	p.do(chromedp.Click(`tr[data-next="success-criteria"] a`), chromedp.WaitVisible(`[data-task-page]`), screenshot("portal-task"))
-	p.do(chromedp.Click(`.actions button:not(.secondary)`))
+	p.do(chromedp.SendKeys(`#f-primary_goal`, "Faster onboarding"), chromedp.SendKeys(`#f-licensed_users`, "250"),
+		chromedp.SetValue(`#f-target_go_live`, "2027-03-01"), chromedp.SetValue(`#f-rollout_scope`, "Company-wide"),
+		chromedp.Click(`.task-form button[value=submit]`))
 	p.await(`document.querySelector("[data-task-page] .pill")?.textContent === "Completed" ? "done" : ""`)
 	got := h.call("GET", "/api/v1/onboardings/"+id, tn.key, nil).expect(t, 200).body
 	if s := task(got, "success-criteria")["status"]; s != "completed" {

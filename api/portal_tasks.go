@@ -27,6 +27,8 @@ type portalTaskPage struct {
 	Loc       *time.Location
 	Error     string
 	Reason    string
+	// Form is the task's form, for a form task.
+	Form *formView
 }
 
 // portalTask shows one task the contact can see.
@@ -37,6 +39,9 @@ func (s *Server) portalTask(c *gin.Context) {
 	}
 	s.renderTask(c, http.StatusOK, d, t, "", "")
 }
+
+// renderTaskWith renders the page with a form as it was filled in (answers and problems
+// kept), or, without one, with the form's kept answers.
 
 // contactTask loads the onboarding and task of the route for the signed-in contact: an
 // onboarding of another account, or a task hidden from customers, is not found.
@@ -60,8 +65,19 @@ func (s *Server) contactTask(c *gin.Context) (store.OnboardingDetail, store.Onbo
 }
 
 func (s *Server) renderTask(c *gin.Context, status int, d store.OnboardingDetail, t store.OnboardingTask, problem, reason string) {
+	s.renderTaskWith(c, status, d, t, problem, reason, nil)
+}
+
+func (s *Server) renderTaskWith(c *gin.Context, status int, d store.OnboardingDetail, t store.OnboardingTask, problem, reason string, form *formView) {
 	page := portalTaskPage{Onboarding: d.Onboarding, Task: t, Loc: accountLocation(d.AccountTimezone),
-		RequestID: auth.NewToken(), Error: problem, Reason: reason}
+		RequestID: auth.NewToken(), Error: problem, Reason: reason, Form: form}
+	if form == nil && t.Type == onboarding.TypeForm {
+		var err error
+		if page.Form, err = s.keptForm(c, d, t); err != nil {
+			_ = c.Error(err)
+			return
+		}
+	}
 	done := map[string]bool{}
 	for _, other := range d.Tasks {
 		done[other.Key] = other.Status.Done()
@@ -103,7 +119,8 @@ func customerActions(t store.OnboardingTask) []onboarding.Action {
 	}
 	var out []onboarding.Action
 	for _, a := range onboarding.ActionsFrom(t.Status) {
-		if a.ForCustomers() && (!a.NeedsDependencies() || t.NextStep) {
+		formDone := a == onboarding.ActionComplete && t.Type == onboarding.TypeForm // done by submitting the form
+		if a.ForCustomers() && !formDone && (!a.NeedsDependencies() || t.NextStep) {
 			out = append(out, a)
 		}
 	}

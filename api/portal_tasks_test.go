@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -38,7 +39,7 @@ func act(t *testing.T, c *http.Client, base, taskPath, action, reason string) (i
 	return fetch(t, c, "POST", base+taskPath+"/"+action, form)
 }
 
-func TestPortalTaskActions(t *testing.T) {
+func TestPortalFormTask(t *testing.T) {
 	h := newHarness(t)
 	tn := h.newTenant("acme")
 	o := h.createOnboarding(tn, "standard-saas")
@@ -47,19 +48,95 @@ func TestPortalTaskActions(t *testing.T) {
 		h.call("POST", "/api/v1/onboardings/"+id+"/tasks/"+key+"/complete", tn.key, nil).expect(t, 200)
 	}
 	c := h.portalContact(tn, "dana@acme.example")
+	formPath := h.server.URL + "/portal/onboardings/" + id + "/tasks/success-criteria"
+	_, page, _ := fetch(t, c, "GET", formPath, nil)
+	if !strings.Contains(page, `name="f:primary_goal"`) || strings.Contains(page, "Mark complete") {
+		t.Fatal("a form task shows no form, or a way to complete it without one")
+	}
+	token, rid := csrfOf(t, page), requestIDInput.FindStringSubmatch(page)[1]
+	post := func(intent string, answers map[string]string) (int, string) {
+		form := url.Values{"csrf_token": {token}, "request_id": {rid}, "intent": {intent}}
+		for k, v := range answers {
+			form.Set("f:"+k, v)
+		}
+		status, page, _ := fetch(t, c, "POST", formPath+"/form", form)
+		return status, page
+	}
+	// A form that does not pass comes back with the answers kept and the problems shown.
+	status, page := post("submit", map[string]string{"primary_goal": "<b>Faster onboarding</b>", "licensed_users": "lots"})
+	if status != 400 || !strings.Contains(page, "This is required.") || !strings.Contains(page, "Enter a number.") ||
+		!strings.Contains(page, "&lt;b&gt;Faster onboarding&lt;/b&gt;") || !strings.Contains(page, `value="lots"`) {
+		t.Fatalf("an incomplete form: %d", status)
+	}
+	// A draft keeps what is there.
+	if status, page := post("draft", map[string]string{"primary_goal": "Faster onboarding"}); status != 200 || !strings.Contains(page, "Draft saved") {
+		t.Fatalf("save a draft: %d", status)
+	}
+	if _, page, _ := fetch(t, c, "GET", formPath, nil); !strings.Contains(page, "Faster onboarding") {
+		t.Fatal("the draft is not shown when the page is opened again")
+	}
+	good := map[string]string{"primary_goal": "Faster onboarding", "target_go_live": "2027-03-01", "licensed_users": "250",
+		"rollout_scope": "Company-wide"}
+	for range 2 { // a double click submits once
+		if status, _ := post("submit", good); status != 303 {
+			t.Fatalf("submit: %d", status)
+		}
+	}
+	if n := h.auditCount(tn, id, "success-criteria"); n != 1 {
+		t.Errorf("%d completions for a double-clicked submit", n)
+	}
+	got := h.call("GET", "/api/v1/onboardings/"+id, tn.key, nil).expect(t, 200).body
+	if s := task(got, "success-criteria")["status"]; s != "completed" {
+		t.Fatalf("after submitting the form: %v", s)
+	}
+	kept, err := h.store.FormAnswersOf(context.Background(), tn.workspace.ID, id, "success-criteria")
+	if err != nil || kept.Status != "submitted" || kept.Answers["licensed_users"] != "250" || kept.Answers["rollout_scope"] != "Company-wide" {
+		t.Fatalf("kept answers: %+v, %v", kept, err)
+	}
+	// Submitted: shown read only, and no longer changeable.
+	_, page, _ = fetch(t, c, "GET", formPath, nil)
+	if strings.Contains(page, `name="f:primary_goal"`) || !strings.Contains(page, "Company-wide") {
+		t.Error("a submitted form is still editable, or its answers are not shown")
+	}
+	rid = "a-later-page-0000000000001" // another page's post, not a double click
+	if status, _ := post("draft", map[string]string{"primary_goal": "changed"}); status != 409 {
+		t.Errorf("changing a submitted form: %d", status)
+	}
+	// A form submitted before the task may be done keeps its answers as a draft and says why.
+	early := h.createOnboarding(tn, "standard-saas")["id"].(string)
+	formPath = h.server.URL + "/portal/onboardings/" + early + "/tasks/success-criteria"
+	_, page, _ = fetch(t, c, "GET", formPath, nil)
+	token, rid = csrfOf(t, page), requestIDInput.FindStringSubmatch(page)[1]
+	if status, page := post("submit", good); status != 409 || !strings.Contains(page, "saved as a draft") || !strings.Contains(page, "Faster onboarding") {
+		t.Errorf("submit before the kickoff call: %d", status)
+	}
+	if kept, _ := h.store.FormAnswersOf(context.Background(), tn.workspace.ID, early, "success-criteria"); kept.Status != "draft" || kept.Answers["licensed_users"] != "250" {
+		t.Errorf("answers of a refused submit: %+v", kept)
+	}
+}
+
+func TestPortalTaskActions(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	o := h.createOnboarding(tn, "standard-saas")
+	id := o["id"].(string)
+	for _, key := range []string{"welcome-pack", "internal-handoff", "kickoff-call", "success-criteria"} {
+		h.call("POST", "/api/v1/onboardings/"+id+"/tasks/"+key+"/complete", tn.key, nil).expect(t, 200)
+	}
+	c := h.portalContact(tn, "dana@acme.example")
 	base := h.server.URL
-	taskPath := "/portal/onboardings/" + id + "/tasks/success-criteria"
+	taskPath := "/portal/onboardings/" + id + "/tasks/project-plan-signoff" // a review task
 
 	status, page, _ := fetch(t, c, "GET", base+taskPath, nil)
 	if status != 200 || !strings.Contains(page, "Mark complete") || !strings.Contains(page, "I'm blocked") {
-		t.Fatalf("customer taskPath page: %d", status)
+		t.Fatalf("customer task page: %d", status)
 	}
 	// Blocked with a reason, unblocked, completed.
 	if status, _, loc := act(t, c, base, taskPath, "block", "waiting for our legal team"); status != 303 || loc != taskPath {
 		t.Fatalf("block: %d %q", status, loc)
 	}
 	if _, page, _ := fetch(t, c, "GET", base+taskPath, nil); !strings.Contains(page, "waiting for our legal team") || !strings.Contains(page, "It is unblocked") {
-		t.Fatal("the blocked taskPath does not show its reason and the way out")
+		t.Fatal("the blocked task does not show its reason and the way out")
 	}
 	act(t, c, base, taskPath, "unblock", "")
 	// A double click: the same page's request id twice acts once.
@@ -71,10 +148,10 @@ func TestPortalTaskActions(t *testing.T) {
 		}
 	}
 	got := h.call("GET", "/api/v1/onboardings/"+id, tn.key, nil).expect(t, 200).body
-	if s := task(got, "success-criteria")["status"]; s != "completed" {
+	if s := task(got, "project-plan-signoff")["status"]; s != "completed" {
 		t.Fatalf("after the portal's complete: %v", s)
 	}
-	if n := h.auditCount(tn, id, "success-criteria"); n != 1 {
+	if n := h.auditCount(tn, id, "project-plan-signoff"); n != 1 {
 		t.Errorf("%d completions recorded for a double click, want 1", n)
 	}
 	// Locked once done: a contact cannot reopen, skip or complete it again.
@@ -92,10 +169,10 @@ func TestPortalTaskActions(t *testing.T) {
 	// The vendor's tasks are shown, not actionable.
 	vendor := "/portal/onboardings/" + id + "/tasks/provision-tenant"
 	if status, page, _ := fetch(t, c, "GET", base+vendor, nil); status != 200 || strings.Contains(page, "request_id") {
-		t.Errorf("a vendor taskPath: %d, with buttons", status)
+		t.Errorf("a vendor task: %d, with buttons", status)
 	}
 	if status, _, _ := fetch(t, c, "POST", base+vendor+"/complete", form); status != 409 {
-		t.Errorf("complete a vendor taskPath: %d", status)
+		t.Errorf("complete a vendor task: %d", status)
 	}
 	// Without the session's CSRF token: refused.
 	if status, _, _ := fetch(t, c, "POST", base+taskPath+"/start", url.Values{"request_id": {"x-1234567890123456"}}); status != 403 {

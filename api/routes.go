@@ -35,6 +35,7 @@ func (s *Server) routes(r *gin.Engine) {
 	signedIn := portal.Group("", s.requireContact)
 	signedIn.GET("", s.portalOverview)
 	signedIn.GET("/onboardings/:id/tasks/:key", s.portalTask)
+	signedIn.POST("/onboardings/:id/tasks/:key/form", s.csrfSession, s.portalForm)
 	signedIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, s.portalTaskAction)
 	signedIn.POST("/signout", s.csrfSession, s.signout)
 

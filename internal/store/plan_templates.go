@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
 )
 
 // PlanTemplate is one exact version of a plan template, kept for as long as any
@@ -47,4 +49,13 @@ func (s *Store) PlanTemplate(ctx context.Context, id string) (PlanTemplate, erro
 		return PlanTemplate{}, fmt.Errorf("store: plan template: %w", notFound(err))
 	}
 	return t, nil
+}
+
+// Decode returns the plan the template holds.
+func (t PlanTemplate) Decode() (onboarding.Plan, error) {
+	var p onboarding.Plan
+	if err := json.Unmarshal(t.Plan, &p); err != nil {
+		return p, fmt.Errorf("store: plan template %s: %w", t.ID, err)
+	}
+	return p, nil
 }
