@@ -122,6 +122,9 @@ func (s *services) newWorker(ctx context.Context) (sdkworker.Worker, error) {
 	if err := worker.EnsureSearchAttributes(ctx, s.temporal, s.cfg.TemporalNamespace, s.log); err != nil {
 		return nil, err
 	}
+	// Process-wide, and read when the first worker starts: the SDK's default of 10,000
+	// cached workflows grew the heap with every onboarding ever opened (about 60 KB each).
+	sdkworker.SetStickyWorkflowCacheSize(s.cfg.StickyCacheSize)
 	return worker.New(s.temporal, s.cfg.TaskQueue, &activities.Activities{Store: s.store, Notifier: n}), nil
 }
 

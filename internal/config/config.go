@@ -59,6 +59,10 @@ type Config struct {
 	// WorkerMetricsAddr is where `onboard worker` serves /metrics and /healthz
 	// (ONBOARD_WORKER_METRICS_ADDR); "off" serves nothing.
 	WorkerMetricsAddr string
+	// StickyCacheSize is how many workflows a worker process keeps in memory between their
+	// tasks (ONBOARD_STICKY_CACHE_SIZE): enough for every onboarding acted on at once, each
+	// about 60 KB. Beyond it a workflow is replayed from its history when it next wakes.
+	StickyCacheSize int
 	// Dev is true under `onboard dev`: the dev-only routes (the mail outbox) exist.
 	Dev bool
 	// Secret is the server secret sign-in links are derived from (ONBOARD_SECRET, at least
@@ -86,7 +90,7 @@ var Env = []string{
 	"ONBOARD_HTTP_ADDR", "ONBOARD_BASE_URL", "DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE",
 	"ONBOARD_TASK_QUEUE", "ONBOARD_DATA_DIR", "ONBOARD_DEV_PG_PORT", "ONBOARD_DEV_TEMPORAL_PORT",
 	"ONBOARD_DEV_UI_PORT", "ONBOARD_DEV_API_KEY", "ONBOARD_UPDATE_TIMEOUT", "ONBOARD_SECURE_COOKIES",
-	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_HTTP_READ_TIMEOUT", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
+	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_HTTP_READ_TIMEOUT", "ONBOARD_STICKY_CACHE_SIZE", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
 	"ONBOARD_TEMPORAL_UI_URL", "ONBOARD_SECRET", "ONBOARD_EMAIL_FROM", "RESEND_API_KEY", "RESEND_BASE_URL",
 	"RESEND_WEBHOOK_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL",
 }
@@ -131,6 +135,7 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 		LogLevel:            strings.ToLower(r.str("ONBOARD_LOG_LEVEL", "info")),
 		MaxBodyBytes:        int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
 		HTTPReadTimeout:     r.duration("ONBOARD_HTTP_READ_TIMEOUT", 30*time.Second),
+		StickyCacheSize:     r.integer("ONBOARD_STICKY_CACHE_SIZE", stickyDefault(dev)),
 		TrustedProxies:      r.list("ONBOARD_TRUSTED_PROXIES"),
 		WorkerMetricsAddr:   r.str("ONBOARD_WORKER_METRICS_ADDR", ":9091"),
 		TemporalUIURL:       strings.TrimRight(r.str("ONBOARD_TEMPORAL_UI_URL", ""), "/"),
@@ -151,6 +156,7 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 	r.check(strings.HasPrefix(c.BaseURL, "http://") || strings.HasPrefix(c.BaseURL, "https://"), "ONBOARD_BASE_URL", "want an http:// or https:// URL")
 	r.check(c.UpdateTimeout > 0, "ONBOARD_UPDATE_TIMEOUT", "want a positive duration such as 5s")
 	r.check(c.MaxBodyBytes >= 1024, "ONBOARD_MAX_BODY_BYTES", "want at least 1024")
+	r.check(c.StickyCacheSize >= 16, "ONBOARD_STICKY_CACHE_SIZE", "want at least 16 (and at least as many onboardings as are acted on at once)")
 	r.check(c.HTTPReadTimeout >= 100*time.Millisecond, "ONBOARD_HTTP_READ_TIMEOUT", "want a duration of at least 100ms, such as 30s")
 	r.check(c.DevAPIKey == "" || len(c.DevAPIKey) >= 16, "ONBOARD_DEV_API_KEY", "want at least 16 characters")
 	r.check(c.TemporalUIURL == "" || strings.HasPrefix(c.TemporalUIURL, "http://") || strings.HasPrefix(c.TemporalUIURL, "https://"),
@@ -176,6 +182,15 @@ func (c Config) WorkflowURL(workflowID string) string {
 		return ""
 	}
 	return c.TemporalUIURL + "/namespaces/" + url.PathEscape(c.TemporalNamespace) + "/workflows/" + url.PathEscape(workflowID)
+}
+
+// stickyDefault is the sticky cache size: a laptop's dev stack keeps fewer workflows in
+// memory than a worker process of its own.
+func stickyDefault(dev bool) int {
+	if dev {
+		return 256
+	}
+	return 1000
 }
 
 // RequireSecret checks that a process that signs or derives tokens has ONBOARD_SECRET.

@@ -6,6 +6,7 @@ import (
 
 	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/common/log/tag"
+	"go.temporal.io/server/service/history/workflow/update"
 )
 
 // serverLogger passes the Temporal server's messages at or above level to
@@ -82,6 +83,9 @@ func (h minLevelHandler) WithGroup(name string) slog.Handler {
 }
 
 func (s serverLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
+	if level >= slog.LevelError && retriedUpdateAbort(msg, tags) {
+		level = slog.LevelDebug
+	}
 	ctx := context.Background()
 	if level < s.level.Level() || !s.log.Enabled(ctx, level) {
 		return
@@ -91,4 +95,21 @@ func (s serverLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
 		attrs[i] = slog.Any(t.Key(), t.Value())
 	}
 	s.log.LogAttrs(ctx, level, msg, attrs...)
+}
+
+// retriedUpdateAbort recognises the server's ERROR "service failures" for an Update it
+// aborted with its retryable error (update.AbortedByServerErr, "workflow update was
+// aborted"): the history service, the frontend and the SDK retry it, so the caller still
+// gets the Update's own answer. The SDK's request-failure metrics still count it.
+func retriedUpdateAbort(msg string, tags []tag.Tag) bool {
+	if msg != "service failures" {
+		return false
+	}
+	for _, t := range tags {
+		if t.Key() == "error" {
+			v, _ := t.Value().(string)
+			return v == update.AbortedByServerErr.Error()
+		}
+	}
+	return false
 }

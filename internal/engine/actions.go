@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -29,6 +30,11 @@ type Outcome struct {
 func (e *Engine) Act(ctx context.Context, o store.Onboarding, a onboarding.TaskAction) (Outcome, error) {
 	updCtx, cancel := context.WithTimeout(ctx, e.UpdateTimeout)
 	defer cancel()
+	leave, err := e.updates.enter(updCtx, o.WorkflowID)
+	if err != nil {
+		return e.queue(ctx, o, a, err)
+	}
+	defer leave()
 	var res workflows.TaskActionResult
 	handle, err := e.Temporal.UpdateWorkflow(updCtx, client.UpdateWorkflowOptions{
 		WorkflowID: o.WorkflowID, UpdateID: a.RequestID, UpdateName: workflows.UpdateTaskAction,
@@ -85,4 +91,54 @@ func isTransient(err error) bool {
 	var canceled *serviceerror.Canceled
 	return errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.As(err, &canceled) ||
 		errors.Is(err, context.DeadlineExceeded)
+}
+
+// maxUpdatesPerWorkflow bounds this process's Updates in flight on one workflow, below
+// the server's limit (history.maxInFlightUpdates: 10, also on Temporal Cloud). Past that
+// limit the server refuses the Update with ResourceExhausted and, in server v1.32, the
+// refusal clears the workflow's cached context: every other Update in flight on it is
+// aborted ("workflow update was aborted", retried internally) and the speculative
+// workflow task under way is lost. One workflow applies its Updates one at a time
+// anyway, so waiting here costs nothing in throughput.
+const maxUpdatesPerWorkflow = 8
+
+// updateGate lets at most maxUpdatesPerWorkflow Updates per workflow through at once.
+// The zero value is ready to use.
+type updateGate struct {
+	mu    sync.Mutex
+	slots map[string]*gateSlot
+}
+
+type gateSlot struct {
+	sem   chan struct{}
+	users int
+}
+
+// enter waits for a slot on workflowID; it returns ctx's error if none frees up in time.
+func (g *updateGate) enter(ctx context.Context, workflowID string) (leave func(), err error) {
+	g.mu.Lock()
+	if g.slots == nil {
+		g.slots = map[string]*gateSlot{}
+	}
+	s := g.slots[workflowID]
+	if s == nil {
+		s = &gateSlot{sem: make(chan struct{}, maxUpdatesPerWorkflow)}
+		g.slots[workflowID] = s
+	}
+	s.users++
+	g.mu.Unlock()
+	done := func() {
+		g.mu.Lock()
+		if s.users--; s.users == 0 {
+			delete(g.slots, workflowID)
+		}
+		g.mu.Unlock()
+	}
+	select {
+	case s.sem <- struct{}{}:
+		return func() { <-s.sem; done() }, nil
+	case <-ctx.Done():
+		done()
+		return nil, ctx.Err()
+	}
 }

@@ -37,6 +37,8 @@ type Engine struct {
 	// UpdateTimeout is how long an action waits for a worker before it is queued as a signal.
 	UpdateTimeout time.Duration
 	Log           *slog.Logger
+	// updates bounds the Updates in flight per workflow (see maxUpdatesPerWorkflow).
+	updates updateGate
 }
 
 // Ready checks that the database and Temporal answer, each within a few seconds, and
