@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -56,12 +57,13 @@ func (s *Server) securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// canonicalIDs rewrites every :id path parameter to its canonical form (input.ID), so an
+// canonicalIDs rewrites every id path parameter (:id, :contact_id, ...) to its canonical
+// form (input.ID), so an
 // upper-case id finds the same row as a lower-case one, and answers 404 for anything that
 // is not an id before a handler or the database sees it.
 func (s *Server) canonicalIDs(c *gin.Context) {
 	for i, p := range c.Params {
-		if p.Key != "id" {
+		if p.Key != "id" && !strings.HasSuffix(p.Key, "_id") {
 			continue
 		}
 		id, ok := input.ID(p.Value)

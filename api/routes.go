@@ -45,6 +45,9 @@ func (s *Server) routes(r *gin.Engine) {
 	staffIn := staff.Group("", s.requireStaff)
 	staffIn.GET("", s.staffOnboardings)
 	staffIn.GET("/onboardings/:id", s.staffOnboarding)
+	staffIn.GET("/onboardings/:id/contacts/:contact_id/invite", s.requireChanger, s.staffInvitePage)
+	staffIn.POST("/onboardings/:id/contacts/:contact_id/invite", s.csrfSession, s.requireChanger, s.staffInvite)
+	staffIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, s.requireChanger, s.staffTaskAction)
 	staffIn.POST("/signout", s.csrfSession, s.signout)
 
 	v1 := r.Group("/api/v1", s.limitBody, s.requireAPIKey, s.idempotent)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/onboard-oss/onboard/internal/notify"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
@@ -33,13 +34,32 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 
 type staffDetail struct {
 	Onboarding store.Onboarding
-	Phases     []phaseView
+	Phases     []staffPhase
 	// Loc is the account's time zone, in which due days are shown.
 	Loc *time.Location
 	// WorkflowURL opens the onboarding's workflow in the Temporal Web UI, when configured.
 	WorkflowURL string
 	// Messages are the notifications about the onboarding and its account, newest first.
 	Messages []store.Notification
+	Contacts []contactView
+	// CanChange is false for a viewer: the page shows no buttons.
+	CanChange bool
+	RequestID string
+	Error     string
+}
+
+// staffPhase is a phase with its task rows.
+type staffPhase struct {
+	Phase store.OnboardingPhase
+	Tasks []staffTaskView
+}
+
+// contactView is one of the account's contacts with whether an invite went to them and
+// whether email to them stopped (their address bounced or complained).
+type contactView struct {
+	store.Contact
+	Invited       bool
+	Undeliverable bool
 }
 
 // messagesShown is how many notifications the onboarding page lists.
@@ -52,15 +72,35 @@ func (s *Server) staffOnboarding(c *gin.Context) {
 		_ = c.Error(notFoundAs(err, "onboarding"))
 		return
 	}
-	messages, err := s.store.Notifications(c.Request.Context(), workspaceID(c), d.Onboarding, messagesShown)
+	s.renderStaffDetail(c, http.StatusOK, d, "")
+}
+
+// renderStaffDetail renders the onboarding page, with a problem to show when there is one.
+func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.OnboardingDetail, problem string) {
+	ctx := c.Request.Context()
+	messages, err := s.store.Notifications(ctx, workspaceID(c), d.Onboarding, messagesShown)
 	if err != nil {
 		_ = c.Error(err)
 		return
 	}
-	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone),
-		Phases: phaseViews(d, func(store.OnboardingTask) bool { return true }), WorkflowURL: s.cfg.WorkflowURL(d.WorkflowID),
-		Messages: messages}
+	contacts, err := s.store.Contacts(ctx, workspaceID(c), d.AccountID)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
 	u := c.MustGet(ctxStaff).(store.StaffUser)
+	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone), WorkflowURL: s.cfg.WorkflowURL(d.WorkflowID),
+		Messages: messages, CanChange: canChange(u), RequestID: newRequestID(), Error: problem}
+	invited := map[string]bool{}
+	for _, m := range messages {
+		invited[m.Recipient] = invited[m.Recipient] || (m.Template == string(notify.KindInvite) && m.Status == store.NotificationSent)
+	}
+	for _, ct := range contacts {
+		data.Contacts = append(data.Contacts, contactView{Contact: ct, Invited: invited[ct.Email], Undeliverable: ct.EmailStatus != store.EmailOK})
+	}
+	for _, p := range phaseViews(d, func(store.OnboardingTask) bool { return true }) {
+		data.Phases = append(data.Phases, staffPhase{Phase: p.Phase, Tasks: staffTaskViews(p.Tasks, data.CanChange)})
+	}
 	se := c.MustGet(ctxSession).(store.Session)
-	s.pages.render(c, http.StatusOK, "staff/onboarding", view{Title: d.AccountName, CSRF: se.CSRFToken, User: u.Name, Data: data})
+	s.pages.render(c, status, "staff/onboarding", view{Title: d.AccountName, CSRF: se.CSRFToken, User: u.Name, Data: data})
 }

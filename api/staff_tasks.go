@@ -1,0 +1,110 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/onboard-oss/onboard/internal/auth"
+	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/store"
+)
+
+// Staff roles.
+const (
+	roleAdmin  = "admin"
+	roleCSM    = "csm"
+	roleViewer = "viewer"
+)
+
+// canChange reports whether a staff user's role may change onboardings: viewers look.
+func canChange(u store.StaffUser) bool { return u.Role == roleAdmin || u.Role == roleCSM }
+
+// requireChanger admits staff whose role may change things; a viewer gets 403. It is the
+// one check every staff route that changes something goes through.
+func (s *Server) requireChanger(c *gin.Context) {
+	if u := c.MustGet(ctxStaff).(store.StaffUser); !canChange(u) {
+		abort(c, &Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: "your role (" + u.Role + ") can look at onboardings but not change them; ask an admin"})
+		return
+	}
+	c.Next()
+}
+
+// staffTaskView is a task row of the staff page with what the signed-in user can do now.
+type staffTaskView struct {
+	store.OnboardingTask
+	Buttons  []actionButton
+	CanBlock bool
+}
+
+var staffLabels = map[onboarding.Action]string{onboarding.ActionStart: "Start", onboarding.ActionComplete: "Complete",
+	onboarding.ActionSkip: "Skip", onboarding.ActionUnblock: "Unblock", onboarding.ActionReopen: "Reopen"}
+
+// staffTaskViews adds to each task the actions its status and dependencies allow, when
+// the user may change things. Staff act on either side's tasks (a CSM ticks off what the
+// customer emailed in).
+func staffTaskViews(tasks []store.OnboardingTask, changer bool) []staffTaskView {
+	out := make([]staffTaskView, 0, len(tasks))
+	for _, t := range tasks {
+		v := staffTaskView{OnboardingTask: t}
+		for _, a := range onboarding.ActionsFrom(t.Status) {
+			switch {
+			case !changer || (a.NeedsDependencies() && !t.NextStep):
+			case a == onboarding.ActionBlock:
+				v.CanBlock = true
+			default:
+				v.Buttons = append(v.Buttons, actionButton{Action: a, Label: staffLabels[a], Primary: a == onboarding.ActionComplete})
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// staffTaskAction applies a staff user's action to a task of the workspace: the same
+// Update as the API's and the portal's, a double click acting once. A refused transition
+// comes back on the page with the reason.
+func (s *Server) staffTaskAction(c *gin.Context) {
+	ctx := c.Request.Context()
+	d, err := s.store.OnboardingDetail(ctx, workspaceID(c), c.Param("id"))
+	if err != nil {
+		_ = c.Error(notFoundAs(err, "onboarding"))
+		return
+	}
+	action, ok := onboarding.ParseAction(c.Param("action"))
+	if !ok {
+		_ = c.Error(notFound("action"))
+		return
+	}
+	reason, err := formText(c, "reason", onboarding.MaxReasonLength)
+	if err != nil {
+		s.renderStaffDetail(c, http.StatusBadRequest, d, err.Error())
+		return
+	}
+	rid, err := formText(c, "request_id", 100)
+	if err != nil || len(rid) < 16 {
+		s.renderStaffDetail(c, http.StatusBadRequest, d, "This page is out of date: reload it and try again.")
+		return
+	}
+	u := c.MustGet(ctxStaff).(store.StaffUser)
+	a := onboarding.TaskAction{RequestID: "staff:" + rid + ":" + c.Param("key") + ":" + string(action), TaskKey: c.Param("key"),
+		Action: action, Reason: reason, Actor: "staff:" + u.ID, ActorSide: onboarding.OwnerVendor}
+	_, err = s.engine.Act(ctx, d.Onboarding, a)
+	var refused *onboarding.TransitionError
+	if errors.As(err, &refused) {
+		if d, err = s.store.OnboardingDetail(ctx, workspaceID(c), d.ID); err == nil {
+			s.renderStaffDetail(c, classify(refused).Status, d, refused.Message)
+			return
+		}
+	}
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/onboardings/"+d.ID+"#task-"+c.Param("key"))
+}
+
+// newRequestID is the id a page's buttons carry, so a double click acts once.
+func newRequestID() string { return auth.NewToken() }
