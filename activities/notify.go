@@ -70,14 +70,21 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
 	return retryError(retry)
 }
 
-// retryError asks Temporal to retry, after the longest wait a provider asked for.
+// retryError asks Temporal to retry, after the longest wait a provider asked for, unless
+// nothing failed in a way a retry can mend (a template that does not render).
 func retryError(errs []error) error {
 	if len(errs) == 0 {
 		return nil
 	}
 	var wait time.Duration
+	mendable := false
 	for _, err := range errs {
 		wait = max(wait, notify.RetryDelay(err))
+		var app *temporal.ApplicationError
+		mendable = mendable || !errors.As(err, &app) || !app.NonRetryable()
+	}
+	if !mendable {
+		return temporal.NewNonRetryableApplicationError(errors.Join(errs...).Error(), "not_sendable", nil)
 	}
 	return temporal.NewApplicationErrorWithOptions(errors.Join(errs...).Error(), "send_failed",
 		temporal.ApplicationErrorOptions{NextRetryDelay: wait})

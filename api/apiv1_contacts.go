@@ -30,8 +30,12 @@ func (s *Server) apiInviteContact(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
+	// The invite is named by the client's key, so a retry sends it once; without a key,
+	// every request is a new invite.
 	if key == "" {
 		key = uuid.NewString()
+	} else {
+		key = keyDigest(key)
 	}
 	in := activities.NotifyInput{Key: "invite:" + ct.ID + ":" + key, Kind: notify.KindInvite, WorkspaceID: ct.WorkspaceID, ContactID: ct.ID}
 	if err := s.engine.Notify(c.Request.Context(), in); err != nil {

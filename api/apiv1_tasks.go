@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -25,6 +26,10 @@ func (s *Server) apiTaskAction(c *gin.Context) {
 	if !ok {
 		_ = c.Error(&Error{Status: http.StatusNotFound, Code: "not_found",
 			Message: fmt.Sprintf("unknown action %q: want start, complete, skip, block, unblock or reopen", c.Param("action"))})
+		return
+	}
+	if !taskKeyPattern.MatchString(c.Param("key")) { // it becomes part of the Update's id
+		_ = c.Error(&Error{Status: http.StatusNotFound, Code: "not_found", Message: "there is no task " + input.Quote(c.Param("key")) + " in this onboarding"})
 		return
 	}
 	reason, err := readReason(c)
@@ -64,6 +69,9 @@ func (s *Server) apiTaskAction(c *gin.Context) {
 	s.respondOnboarding(c, http.StatusOK, o)
 }
 
+// taskKeyPattern is what a task key can look like (plan templates allow no other).
+var taskKeyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
 // readReason reads the optional body {"reason": "..."}; an empty body is fine.
 func readReason(c *gin.Context) (string, error) {
 	body, err := io.ReadAll(c.Request.Body)
@@ -85,5 +93,5 @@ func requestID(c *gin.Context, task string, action onboarding.Action) (string, e
 	if err != nil || key == "" {
 		return uuid.NewString(), err
 	}
-	return "idem:" + key + ":" + task + ":" + string(action), nil
+	return "idem:" + keyDigest(key) + ":" + task + ":" + string(action), nil
 }

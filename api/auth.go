@@ -48,19 +48,27 @@ func (s *Server) requireAPIKey(c *gin.Context) {
 	c.Next()
 }
 
-// session loads the signed-in session from its cookie.
-func (s *Server) session(c *gin.Context) (store.Session, bool) {
+// session loads the signed-in session from its cookie: false without a valid one, and an
+// error when the database cannot say (an outage is not a sign-out).
+func (s *Server) session(c *gin.Context) (store.Session, bool, error) {
 	raw, err := c.Cookie(sessionCookie)
 	if err != nil || raw == "" {
-		return store.Session{}, false
+		return store.Session{}, false, nil
 	}
 	se, err := s.store.Session(c.Request.Context(), auth.Hash(raw))
-	return se, err == nil
+	if errors.Is(err, store.ErrNotFound) {
+		return se, false, nil
+	}
+	return se, err == nil, err
 }
 
 // requireContact admits a signed-in customer contact.
 func (s *Server) requireContact(c *gin.Context) {
-	se, ok := s.session(c)
+	se, ok, err := s.session(c)
+	if err != nil {
+		abort(c, err)
+		return
+	}
 	if !ok || se.ContactID == nil {
 		c.Redirect(http.StatusSeeOther, "/portal/signed-out")
 		c.Abort()
@@ -80,7 +88,11 @@ func (s *Server) requireContact(c *gin.Context) {
 
 // requireStaff admits a signed-in staff user.
 func (s *Server) requireStaff(c *gin.Context) {
-	se, ok := s.session(c)
+	se, ok, err := s.session(c)
+	if err != nil {
+		abort(c, err)
+		return
+	}
 	if !ok || se.StaffUserID == nil {
 		c.Redirect(http.StatusSeeOther, "/staff/login")
 		c.Abort()

@@ -86,14 +86,16 @@ func TestTextIsNormalisedOnce(t *testing.T) {
 	h := newHarness(t)
 	tn := h.newTenant("acme")
 	for name, body := range map[string]string{
-		"zero-width name":      `{"name":"\u200b\ufeff"}`,
-		"bidi override":        `{"name":"Acme \u202egnp.exe"}`,
-		"C1 control":           `{"name":"Acme\u0085"}`,
-		"NUL":                  `{"name":"Acme\u0000"}`,
-		"invalid UTF-8":        "{\"name\":\"Acme \xff\xfe\"}",
-		"duplicate key":        `{"name":"Acme","name":"Evil"}`,
-		"nested duplicate key": `{"name":"Acme","external_id":"1","timezone":"UTC","x":{"a":1,"a":2}}`,
-		"timezone 100 KB":      `{"name":"Acme","timezone":"` + strings.Repeat("Europe/", 15000) + `"}`,
+		"zero-width name":       `{"name":"\u200b\ufeff"}`,
+		"bidi override":         `{"name":"Acme \u202egnp.exe"}`,
+		"C1 control":            `{"name":"Acme\u0085"}`,
+		"NUL":                   `{"name":"Acme\u0000"}`,
+		"invalid UTF-8":         "{\"name\":\"Acme \xff\xfe\"}",
+		"duplicate key":         `{"name":"Acme","name":"Evil"}`,
+		"nested duplicate key":  `{"name":"Acme","external_id":"1","timezone":"UTC","x":{"a":1,"a":2}}`,
+		"timezone 100 KB":       `{"name":"Acme","timezone":"` + strings.Repeat("Europe/", 15000) + `"}`,
+		"nested a million deep": strings.Repeat("[", 1<<20),
+		"a key in two cases":    `{"name":"Acme","NAME":"Evil"}`,
 	} {
 		r := h.call("POST", "/api/v1/accounts", tn.key, body)
 		if r.status != 400 || r.errorCode() != "invalid_request" || len(r.errorMessage()) > 200 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"strings"
@@ -11,7 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
@@ -42,8 +43,10 @@ func (s *Server) idempotent(c *gin.Context) {
 		return
 	}
 	c.Request.Body = io.NopCloser(bytes.NewReader(body))
-	ws, ctx, fp := workspaceID(c), c.Request.Context(), fingerprint(c, body)
-	first, claimed, err := s.claim(c, ws, key, fp)
+	// The answer is kept even when the client hung up meanwhile: that is the retry it is for.
+	ws, ctx, fp := workspaceID(c), context.WithoutCancel(c.Request.Context()), fingerprint(c, body)
+	claim := newRequestID()
+	first, claimed, err := s.claim(c, ws, key, claim, fp)
 	if err != nil {
 		abort(c, err)
 		return
@@ -57,13 +60,13 @@ func (s *Server) idempotent(c *gin.Context) {
 	kept := false
 	defer func() { // a panic, too, must not leave the key claimed and unanswered
 		if !kept {
-			s.releaseKey(ctx, ws, key)
+			s.releaseKey(ctx, ws, key, claim)
 		}
 	}()
 	c.Next()
 	s.writeError(c) // an error a handler recorded is the answer to keep
 	if status := rec.Status(); status < 500 && status != http.StatusConflict && status != http.StatusTooManyRequests {
-		err := s.store.CompleteIdempotencyKey(ctx, ws, key, status, rec.Header().Get("Content-Type"), rec.body.Bytes())
+		err := s.store.CompleteIdempotencyKey(ctx, ws, key, claim, status, rec.Header().Get("Content-Type"), rec.body.Bytes())
 		if err != nil {
 			s.log.Error("keeping the answer to an idempotent request", "key", key, "error", err)
 		}
@@ -72,8 +75,8 @@ func (s *Server) idempotent(c *gin.Context) {
 }
 
 // releaseKey frees a key whose request should be tried again.
-func (s *Server) releaseKey(ctx context.Context, ws, key string) {
-	if err := s.store.ReleaseIdempotencyKey(context.WithoutCancel(ctx), ws, key); err != nil {
+func (s *Server) releaseKey(ctx context.Context, ws, key, claim string) {
+	if err := s.store.ReleaseIdempotencyKey(ctx, ws, key, claim); err != nil {
 		s.log.Error("releasing an idempotency key", "key", key, "error", err)
 	}
 }
@@ -81,10 +84,10 @@ func (s *Server) releaseKey(ctx context.Context, ws, key string) {
 // claim claims the key for this request, or returns the first request's record. A retry
 // that arrives while the first is still being handled (a double click) waits for its
 // answer, as long as an action may take, rather than failing.
-func (s *Server) claim(c *gin.Context, ws, key string, fp []byte) (store.IdempotentRequest, bool, error) {
+func (s *Server) claim(c *gin.Context, ws, key, claim string, fp []byte) (store.IdempotentRequest, bool, error) {
 	deadline := time.Now().Add(s.cfg.UpdateTimeout + 2*time.Second)
 	for {
-		first, claimed, err := s.store.ClaimIdempotencyKey(c.Request.Context(), ws, key, fp)
+		first, claimed, err := s.store.ClaimIdempotencyKey(c.Request.Context(), ws, key, claim, fp)
 		if err != nil || claimed || first.Status != nil || !bytes.Equal(first.Fingerprint, fp) || time.Now().After(deadline) {
 			return first, claimed, err
 		}
@@ -99,10 +102,18 @@ func (s *Server) claim(c *gin.Context, ws, key string, fp []byte) (store.Idempot
 // idempotencyKey returns the request's Idempotency-Key header, or "" without one.
 func idempotencyKey(c *gin.Context) (string, error) {
 	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if len(key) > 200 || !onboarding.PlainText(key) {
+	if _, err := input.Text("", key); len(key) > 200 || err != nil {
 		return "", badRequest("Idempotency-Key header: at most 200 characters of plain text")
 	}
 	return key, nil
+}
+
+// keyDigest stands for a client's Idempotency-Key inside the ids the app derives from it
+// (a Temporal update id, a notification's key): the same length whatever the client sent,
+// and short enough for every provider.
+func keyDigest(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:12])
 }
 
 // replay answers a retry with the first request's answer, or says why it cannot.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -17,7 +18,7 @@ import (
 func (s *Server) recoverPanics(c *gin.Context) {
 	defer func() {
 		if p := recover(); p != nil {
-			s.log.Error("panic", "path", c.Request.URL.Path, "panic", p, "stack", string(debug.Stack()))
+			s.log.Error("panic", "route", c.FullPath(), "panic", p, "stack", string(debug.Stack()))
 			c.Abort() // no later handler runs, authenticated or not
 			_ = c.Error(fmt.Errorf("panic: %v", p))
 			s.writeError(c)
@@ -32,7 +33,8 @@ func (s *Server) observe(c *gin.Context) {
 	c.Next()
 	s.metrics.ObserveHTTP(c.FullPath(), c.Request.Method, c.Writer.Status(), time.Since(start))
 	if c.Writer.Status() >= 500 {
-		s.log.Warn("http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(), "duration", time.Since(start))
+		// The route, not the path: a path can hold a sign-in token.
+		s.log.Warn("http", "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(), "duration", time.Since(start))
 	}
 }
 
@@ -72,6 +74,17 @@ func (s *Server) canonicalIDs(c *gin.Context) {
 			return
 		}
 		c.Params[i].Value = id
+	}
+	c.Next()
+}
+
+// loopbackOnly answers only clients on this machine: the dev outbox holds working sign-in
+// links, and `onboard dev` may listen on every interface.
+func (s *Server) loopbackOnly(c *gin.Context) {
+	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		abort(c, notFound("page"))
+		return
 	}
 	c.Next()
 }

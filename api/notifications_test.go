@@ -252,6 +252,14 @@ func TestBounceStopsEmailAndTellsTheCSM(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := notifytest.ResendEvent(notify.EventBounced, "re_bounce_1", "Hank@Globex.example")
+	// A transient bounce (a full mailbox) stops nothing.
+	soft := []byte(strings.Replace(string(body), `"Permanent"`, `"Transient"`, 1))
+	if r := h.postWebhook("msg_0", time.Now(), soft, notifytest.ResendWebhookSecret); r.status != 200 {
+		t.Fatalf("a transient bounce: %d", r.status)
+	}
+	if got, _ := h.store.Contact(ctx, tn.workspace.ID, ct.ID); got.EmailStatus != store.EmailOK {
+		t.Fatalf("a transient bounce marked the address %s", got.EmailStatus)
+	}
 
 	if r := h.postWebhook("msg_1", time.Now(), body, "whsec_"+"b3RoZXItc2VjcmV0LW9mLWF0LWxlYXN0LTMyLWJ5dGVz"); r.status != 401 {
 		t.Fatalf("a webhook signed with another secret: %d", r.status)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -20,6 +21,10 @@ type signinPage struct {
 func (s *Server) portalSigninPage(c *gin.Context) {
 	data := signinPage{Action: c.Request.URL.Path}
 	link, err := s.store.MagicLink(c.Request.Context(), auth.Hash(c.Param("token")))
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		_ = c.Error(err) // an outage, not an expired link
+		return
+	}
 	if err == nil {
 		data.Valid = true
 		if ct, err := s.store.Contact(c.Request.Context(), link.WorkspaceID, link.ContactID); err == nil {
@@ -37,6 +42,10 @@ func (s *Server) portalSigninPage(c *gin.Context) {
 // portalSignin spends the magic link and signs the contact in.
 func (s *Server) portalSignin(c *gin.Context) {
 	link, err := s.store.SpendMagicLink(c.Request.Context(), auth.Hash(c.Param("token")))
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		_ = c.Error(err)
+		return
+	}
 	if err != nil {
 		s.pages.render(c, http.StatusNotFound, "portal/signin", view{Title: "Sign in", CSRF: s.formCSRF(c), Data: signinPage{}})
 		return

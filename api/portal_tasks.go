@@ -40,9 +40,6 @@ func (s *Server) portalTask(c *gin.Context) {
 	s.renderTask(c, http.StatusOK, d, t, "", "")
 }
 
-// renderTaskWith renders the page with a form as it was filled in (answers and problems
-// kept), or, without one, with the form's kept answers.
-
 // contactTask loads the onboarding and task of the route for the signed-in contact: an
 // onboarding of another account, or a task hidden from customers, is not found.
 func (s *Server) contactTask(c *gin.Context) (store.OnboardingDetail, store.OnboardingTask, bool) {
@@ -68,6 +65,8 @@ func (s *Server) renderTask(c *gin.Context, status int, d store.OnboardingDetail
 	s.renderTaskWith(c, status, d, t, problem, reason, nil)
 }
 
+// renderTaskWith renders the page with a form as it was filled in (answers and problems
+// kept), or, without one, with the form's kept answers.
 func (s *Server) renderTaskWith(c *gin.Context, status int, d store.OnboardingDetail, t store.OnboardingTask, problem, reason string, form *formView) {
 	page := portalTaskPage{Onboarding: d.Onboarding, Task: t, Loc: accountLocation(d.AccountTimezone),
 		RequestID: auth.NewToken(), Error: problem, Reason: reason, Form: form}
@@ -85,6 +84,9 @@ func (s *Server) renderTaskWith(c *gin.Context, status int, d store.OnboardingDe
 	for _, other := range d.Tasks {
 		for _, dep := range t.DependsOn {
 			if other.Key == dep && !done[dep] {
+				if !other.CustomerVisible { // an internal step: say that much, not its name
+					other.Title = "a step on our side"
+				}
 				page.WaitingOn = append(page.WaitingOn, other)
 			}
 		}
@@ -136,9 +138,9 @@ func (s *Server) portalTaskAction(c *gin.Context) {
 		return
 	}
 	action, ok := onboarding.ParseAction(c.Param("action"))
-	if !ok || !action.ForCustomers() || t.Owner != onboarding.OwnerCustomer {
+	if !ok || !action.ForCustomers() || t.Owner != onboarding.OwnerCustomer || (action == onboarding.ActionComplete && t.Type == onboarding.TypeForm) {
 		s.renderTask(c, http.StatusConflict, d, t, "This is not something you can do here: "+t.Title+" is for "+
-			ownerWords(t.Owner)+", and completed tasks can only be reopened by your onboarding team.", "")
+			ownerWords(t.Owner)+", a form is completed by submitting it, and completed tasks can only be reopened by your onboarding team.", "")
 		return
 	}
 	reason, err := formText(c, "reason", onboarding.MaxReasonLength)

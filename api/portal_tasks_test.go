@@ -185,25 +185,41 @@ func TestPortalTasksOfOthersAreNotFound(t *testing.T) {
 	tn, other := h.newTenant("acme"), h.newTenant("initech")
 	mine := h.createOnboarding(tn, "standard-saas")["id"].(string)
 	theirs := h.createOnboarding(other, "standard-saas")["id"].(string)
+	sibling := h.newTenantAccount(tn, "Globex") // another customer of the same vendor
+	siblings := h.call("POST", "/api/v1/onboardings", tn.key, map[string]any{"account_id": sibling, "plan": "standard-saas"}).expect(t, 201).body["id"].(string)
 	c := h.portalContact(tn, "dana@acme.example")
+	_, page, _ := fetch(t, c, "GET", h.server.URL+"/portal/onboardings/"+mine+"/tasks/success-criteria", nil)
+	form := url.Values{"csrf_token": {csrfOf(t, page)}, "request_id": {"probe-request-0000000000001"}, "f:primary_goal": {"x"}}
 	for _, path := range []string{
-		"/portal/onboardings/" + theirs + "/tasks/success-criteria", // another workspace's onboarding
-		"/portal/onboardings/" + mine + "/tasks/internal-handoff",   // hidden from customers
-		"/portal/onboardings/" + mine + "/tasks/no-such-taskPath",
+		"/portal/onboardings/" + theirs + "/tasks/success-criteria",   // another workspace's onboarding
+		"/portal/onboardings/" + siblings + "/tasks/success-criteria", // another account of the same workspace
+		"/portal/onboardings/" + mine + "/tasks/internal-handoff",     // hidden from customers
+		"/portal/onboardings/" + mine + "/tasks/no-such-task",
 		"/portal/onboardings/not-an-id/tasks/success-criteria",
 	} {
 		if status, _, _ := fetch(t, c, "GET", h.server.URL+path, nil); status != 404 {
 			t.Errorf("GET %s: %d, want 404", path, status)
 		}
-		if status, _, _ := fetch(t, c, "POST", h.server.URL+path+"/complete", url.Values{}); status != 404 && status != 403 {
-			t.Errorf("POST %s: %d, want 404 or 403", path, status)
+		for _, action := range []string{"complete", "form"} {
+			if status, _, _ := fetch(t, c, "POST", h.server.URL+path+"/"+action, form); status != 404 {
+				t.Errorf("POST %s/%s with a valid token: %d, want 404", path, action, status)
+			}
 		}
 	}
-	// Another account of the same workspace is another customer.
-	sibling := h.newTenantAccount(tn, "Globex")
-	siblings := h.call("POST", "/api/v1/onboardings", tn.key, map[string]any{"account_id": sibling, "plan": "standard-saas"}).expect(t, 201).body["id"].(string)
-	if status, _, _ := fetch(t, c, "GET", h.server.URL+"/portal/onboardings/"+siblings+"/tasks/success-criteria", nil); status != 404 {
-		t.Errorf("another account's onboarding in the same workspace: %d", status)
+	// A form task is completed by its form, not by a bare complete.
+	for _, key := range []string{"welcome-pack", "internal-handoff", "kickoff-call"} {
+		h.call("POST", "/api/v1/onboardings/"+mine+"/tasks/"+key+"/complete", tn.key, nil).expect(t, 200)
+	}
+	if status, _, _ := fetch(t, c, "POST", h.server.URL+"/portal/onboardings/"+mine+"/tasks/success-criteria/complete", form); status != 409 {
+		t.Errorf("complete a form task without its form: %d, want 409", status)
+	}
+	// An internal step a customer task waits on is not named to the customer.
+	if _, page, _ := fetch(t, c, "GET", h.server.URL+"/portal/onboardings/"+siblings+"/tasks/success-criteria", nil); strings.Contains(page, "sales-to-CS") {
+		t.Error("a hidden task's title shows in the portal")
+	}
+	fresh := h.createOnboarding(tn, "standard-saas")["id"].(string)
+	if _, page, _ := fetch(t, c, "GET", h.server.URL+"/portal/onboardings/"+fresh+"/tasks/success-criteria", nil); strings.Contains(page, "sales-to-CS") {
+		t.Error("a hidden task's title shows in the portal")
 	}
 }
 

@@ -20,13 +20,13 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/staff") })
 	r.POST("/webhooks/resend", s.resendWebhook)
 	if s.cfg.Dev {
-		dev := r.Group("/dev")
+		dev := r.Group("/dev", s.loopbackOnly)
 		dev.GET("/mail", s.devMail)
 		dev.GET("/mail.json", s.devMailJSON)
 		dev.GET("/mail/:n", s.devMailHTML)
 	}
 
-	portal := r.Group("/portal", s.sameOrigin)
+	portal := r.Group("/portal", s.limitBody, s.sameOrigin)
 	portal.GET("/signin/:token", s.portalSigninPage)
 	portal.GET("/signed-out", s.portalSignedOut)
 	portal.GET("/sign-in", s.portalSignInPage)
@@ -39,7 +39,7 @@ func (s *Server) routes(r *gin.Engine) {
 	signedIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, s.portalTaskAction)
 	signedIn.POST("/signout", s.csrfSession, s.signout)
 
-	staff := r.Group("/staff", s.sameOrigin)
+	staff := r.Group("/staff", s.limitBody, s.sameOrigin)
 	staff.GET("/login", s.staffLoginPage)
 	staff.POST("/login", s.limit, s.csrfForm, s.staffLogin)
 	staffIn := staff.Group("", s.requireStaff)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"io"
 	"net/http"
 
@@ -14,9 +15,10 @@ import (
 // maxWebhookBytes caps a webhook body; Resend's are a few kilobytes.
 const maxWebhookBytes = 256 << 10
 
-// resendWebhook takes Resend's delivery events. A bounce or a complaint marks the address
-// of the contacts it was sent to, which stops further email to it, and tells their CSM.
-// The signature is checked first; a replayed delivery (the same svix-id) changes nothing.
+// resendWebhook takes Resend's delivery events. A bounce that is not transient (a full
+// mailbox will take mail again) or a complaint marks the address of the contacts it was
+// sent to, which stops further email to it, and tells their CSM. The signature is checked
+// first; a replayed delivery (the same svix-id) changes nothing.
 func (s *Server) resendWebhook(c *gin.Context) {
 	if s.cfg.ResendWebhookSecret == "" {
 		_ = c.Error(notFound("page"))
@@ -34,18 +36,28 @@ func (s *Server) resendWebhook(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if ev.Type == notify.EventBounced || ev.Type == notify.EventComplained {
+	seen, err := s.store.WebhookDeliverySeen(ctx, "resend", ev.ID)
+	if err != nil || seen {
+		if err == nil {
+			c.JSON(http.StatusOK, gin.H{"status": "ok", "replayed": true})
+		} else {
+			_ = c.Error(err)
+		}
+		return
+	}
+	// Act first, record after: a failure answers 5xx so Resend delivers again, and both
+	// steps are idempotent should two deliveries of one event race.
+	if ev.Type == notify.EventComplained || (ev.Type == notify.EventBounced && ev.Bounce != "Transient") {
 		if err := s.stopEmailTo(c, ev); err != nil {
 			_ = c.Error(err)
 			return
 		}
 	}
-	first, err := s.store.RecordWebhookDelivery(ctx, "resend", ev.ID)
-	if err != nil {
+	if _, err := s.store.RecordWebhookDelivery(ctx, "resend", ev.ID); err != nil {
 		_ = c.Error(err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok", "replayed": !first})
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "replayed": false})
 }
 
 // stopEmailTo marks the addresses of a bounced or complained email and tells the CSM of
@@ -53,9 +65,12 @@ func (s *Server) resendWebhook(c *gin.Context) {
 func (s *Server) stopEmailTo(c *gin.Context, ev notify.DeliveryEvent) error {
 	ctx := c.Request.Context()
 	n, err := s.store.NotificationByProviderID(ctx, "resend", ev.EmailID)
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		s.log.Warn("resend webhook for an email we did not send", "email_id", ev.EmailID, "type", ev.Type)
 		return nil
+	}
+	if err != nil {
+		return err
 	}
 	status, what := store.EmailBounced, "bounced"
 	if ev.Type == notify.EventComplained {

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -14,7 +15,8 @@ import (
 // can change or a message arrives, recompute, repeat until the onboarding is done.
 func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error) {
 	w.upsertSearchAttributes(ctx) // once per run: a run after continue-as-new starts afresh
-	w.refreshHealth(ctx)          // an onboarding started with a past start date may be late already
+	w.resume(ctx)
+	w.refreshHealth(ctx) // an onboarding started with a past start date may be late already
 	for !w.state.Terminal() {
 		w.drainSignals(ctx)
 		w.announce(ctx)
@@ -134,7 +136,8 @@ func (w *onboardingWorkflow) refreshHealth(ctx workflow.Context) {
 // writes the read model, during which new updates may arrive, so repeat until quiet.
 func (w *onboardingWorkflow) continueAsNew(ctx workflow.Context) (OnboardingResult, error) {
 	for {
-		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.sending == 0 }); err != nil {
+		// Notices under way are not waited for: they are in the state the next run resumes.
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 			return OnboardingResult{}, err
 		}
 		if !w.signals.pending() {
@@ -183,18 +186,31 @@ func (w *onboardingWorkflow) announce(ctx workflow.Context) {
 	if workflow.GetVersion(ctx, changeAnnounceGoLive, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return
 	}
-	w.notify(ctx, activities.NotifyInput{Key: "go-live:" + w.state.OnboardingID, Kind: notify.KindGoLive,
-		WorkspaceID: w.state.WorkspaceID, OnboardingID: w.state.OnboardingID})
+	n := onboarding.Notice{Key: "go-live:" + w.state.OnboardingID, Kind: string(notify.KindGoLive)}
+	w.state.Notices = append(w.state.Notices, n)
+	w.send(ctx, n)
 }
 
-// notify sends a notification event in the background, so a slow provider holds up
-// neither the scheduler loop nor task actions; the run does not end before it is sent.
-func (w *onboardingWorkflow) notify(ctx workflow.Context, in activities.NotifyInput) {
+// send delivers a notice in the background, so a slow provider holds up neither the
+// scheduler loop nor task actions, and forgets it once sent. Until then it stays in the
+// state: a continue-as-new carries it to the next run, which sends it again (resume), and
+// the last run does not end before it is sent.
+func (w *onboardingWorkflow) send(ctx workflow.Context, n onboarding.Notice) {
+	in := activities.NotifyInput{Key: n.Key, Kind: notify.Kind(n.Kind), WorkspaceID: w.state.WorkspaceID,
+		OnboardingID: w.state.OnboardingID, Reason: n.Reason}
 	w.sending++
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { w.sending-- }()
 		if err := workflow.ExecuteActivity(withNotifyOptions(ctx, in), acts.Notify, in).Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Error("notification not sent", "key", in.Key, "error", err)
 		}
+		w.state.Notices = slices.DeleteFunc(w.state.Notices, func(p onboarding.Notice) bool { return p.Key == n.Key })
 	})
+}
+
+// resume sends again the notices an earlier run started and did not see sent.
+func (w *onboardingWorkflow) resume(ctx workflow.Context) {
+	for _, n := range w.state.Notices {
+		w.send(ctx, n)
+	}
 }

@@ -469,6 +469,24 @@ func TestGoLiveIsAnnouncedOnce(t *testing.T) {
 	}
 }
 
+// A notice an earlier run started and did not see sent (it continued as new meanwhile)
+// is sent by the next run, and forgotten once sent.
+func TestPendingNoticesAreResumed(t *testing.T) {
+	h := newHarness(t)
+	st := newState(h.start)
+	st.Notices = []onboarding.Notice{{Key: "go-live:ob-1", Kind: string(notify.KindGoLive)}}
+	after := h.query(time.Hour)
+	h.cancel(2 * time.Hour)
+	h.env.ExecuteWorkflow(workflows.Onboarding, workflows.OnboardingInput{State: st})
+	got := h.notifications()
+	if len(got) != 1 || got[0].Key != "go-live:ob-1" || got[0].Kind != notify.KindGoLive || got[0].OnboardingID != "ob-1" {
+		t.Fatalf("notifications: %+v", got)
+	}
+	if len(after.Notices) != 0 {
+		t.Errorf("notices after sending: %+v, want none", after.Notices)
+	}
+}
+
 func TestCompletingInOneStepStillAnnouncesGoLive(t *testing.T) {
 	h := newHarness(t)
 	st := newState(h.start)

@@ -44,8 +44,11 @@ func checkKeys(body []byte) error {
 	if !utf8.Valid(body) {
 		return refuseBody("body is not valid UTF-8")
 	}
-	err := checkValue(json.NewDecoder(bytes.NewReader(body)))
+	err := checkValue(json.NewDecoder(bytes.NewReader(body)), 0)
 	var dup *duplicateKey
+	if errors.As(err, &tooDeep{}) {
+		return refuseBody("body nests objects or arrays more than %d deep", MaxJSONDepth)
+	}
 	if errors.As(err, &dup) {
 		return refuseBody("%s: given twice", fieldName(dup.key))
 	}
@@ -56,9 +59,19 @@ type duplicateKey struct{ key string }
 
 func (d *duplicateKey) Error() string { return "duplicate key " + d.key }
 
+// MaxJSONDepth is how deeply a request body may nest objects and arrays; the API's bodies
+// nest two levels at most.
+const MaxJSONDepth = 32
+
+type tooDeep struct{}
+
+func (tooDeep) Error() string { return "too deep" }
+
 // checkValue reads one JSON value from dec, looking into objects and arrays for repeated
-// keys. (encoding/json bounds the nesting depth.)
-func checkValue(dec *json.Decoder) error {
+// keys, and refuses nesting deeper than MaxJSONDepth (Decoder.Token has no limit of its
+// own, and a megabyte of "[" would recurse a million times). Keys are compared as
+// encoding/json matches fields, ignoring case.
+func checkValue(dec *json.Decoder, depth int) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return err
@@ -66,6 +79,9 @@ func checkValue(dec *json.Decoder) error {
 	delim, ok := tok.(json.Delim)
 	if !ok || (delim != '{' && delim != '[') {
 		return nil
+	}
+	if depth >= MaxJSONDepth {
+		return tooDeep{}
 	}
 	seen := map[string]bool{}
 	for dec.More() {
@@ -75,12 +91,13 @@ func checkValue(dec *json.Decoder) error {
 				return err
 			}
 			key, _ := k.(string)
-			if seen[key] {
+			if folded := strings.ToLower(key); seen[folded] {
 				return &duplicateKey{key}
+			} else {
+				seen[folded] = true
 			}
-			seen[key] = true
 		}
-		if err := checkValue(dec); err != nil {
+		if err := checkValue(dec, depth+1); err != nil {
 			return err
 		}
 	}

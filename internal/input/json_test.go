@@ -51,7 +51,7 @@ func TestDecodeJSON(t *testing.T) {
 func FuzzDecodeJSON(f *testing.F) {
 	for _, s := range []string{`{"name":"Acme","email":"a@b.example","count":1,"tags":["x"]}`, `{"name":"a","name":"b"}`,
 		`{"name":"\u202e"}`, "{\"name\":\"\xff\"}", `[]`, `{"x":{"a":1,"a":2}}`, `{"name":null}`, `{"name":1}`,
-		`{"name":"a"} {"name":"b"}`, `{"tags":[[[[[]]]]]}`, `{"plain":"\u0000"}`} {
+		`{"name":"a"} {"name":"b"}`, `{"tags":[[[[[]]]]]}`, `{"plain":"\u0000"}`, strings.Repeat("[", 5000), `{"Name":"a","nAme":"b"}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {

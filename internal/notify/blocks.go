@@ -7,7 +7,8 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// SlackMessage says a message as Block Kit: the preview text and the blocks. Staff
+// SlackMessage says a message as Block Kit: the preview text and the blocks, both with
+// the names in them escaped (an account called "<!channel>" pings nobody). Staff
 // messages link to the dashboard (Link) and to the workflow in the Temporal Web UI.
 func SlackMessage(m Message, subject string) (string, []slack.Block) {
 	blocks := []slack.Block{
@@ -41,7 +42,7 @@ func SlackMessage(m Message, subject string) (string, []slack.Block) {
 	if len(buttons) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("links", buttons...))
 	}
-	return subject, blocks
+	return escape(subject), blocks
 }
 
 func lead(m Message) string {

@@ -136,7 +136,7 @@ func TestSlackDirectMessage(t *testing.T) {
 		t.Fatalf("%d posts, want 1", len(posts))
 	}
 	p := posts[0]
-	if p.Channel != "DU1" || p.Metadata.EventPayload["key"] != "esc-1" || !strings.Contains(p.Text, "Acme <Corp>") {
+	if p.Channel != "DU1" || p.Metadata.EventPayload["key"] != "esc-1" || !strings.Contains(p.Text, "Acme &lt;Corp&gt;") {
 		t.Errorf("post = %+v", p)
 	}
 	for _, want := range []string{`"type":"section"`, "Acme &lt;Corp&gt; needs you", `"url":"https://onboard.example/staff/onboardings/1"`,

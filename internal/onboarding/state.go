@@ -119,8 +119,18 @@ type State struct {
 	WentLiveAt           time.Time `json:"went_live_at,omitzero"`
 	// GoLiveAnnounced is set once people were told of the go-live, so they are told once.
 	GoLiveAnnounced bool `json:"go_live_announced,omitempty"`
+	// Notices are notifications started and not yet sent. They are carried across
+	// continue-as-new and started again in the next run: sending is idempotent by key.
+	Notices []Notice `json:"notices,omitempty"`
 	// Requests remembers the latest request IDs so a repeated action is a no-op.
 	Requests []string `json:"requests,omitempty"`
+}
+
+// Notice is a notification the workflow sends: its key and kind, and why for an escalation.
+type Notice struct {
+	Key    string `json:"key"`
+	Kind   string `json:"kind"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // maxRemembered bounds how many request IDs a State keeps for de-duplication.
@@ -164,6 +174,7 @@ func (s *State) remember(requestID string) {
 func (s State) Clone() State {
 	s.Tasks = append([]TaskState(nil), s.Tasks...)
 	s.Requests = append([]string(nil), s.Requests...)
+	s.Notices = append([]Notice(nil), s.Notices...)
 	return s
 }
 

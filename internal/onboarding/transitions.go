@@ -226,7 +226,9 @@ func (s *State) customerActivity(a TaskAction) bool {
 }
 
 // PlainText reports whether s is valid UTF-8 without control characters other than
-// tab and line breaks: text a person typed, safe to store and show.
+// tab and line breaks: the workflow's own guard on a block reason, which may arrive by
+// signal. The stricter rule for input is input.Text, which the API applies first; this one
+// stays as it is, because histories recorded with it must replay the same.
 func PlainText(s string) bool {
 	if !utf8.ValidString(s) {
 		return false

@@ -16,3 +16,14 @@ func (s *Store) RecordWebhookDelivery(ctx context.Context, provider, deliveryID 
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// WebhookDeliverySeen reports whether a delivery was handled already.
+func (s *Store) WebhookDeliverySeen(ctx context.Context, provider, deliveryID string) (bool, error) {
+	var seen bool
+	err := s.db.GetContext(ctx, &seen, `SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE provider = $1 AND delivery_id = $2)`,
+		provider, deliveryID)
+	if err != nil {
+		return false, fmt.Errorf("store: webhook delivery: %w", err)
+	}
+	return seen, nil
+}

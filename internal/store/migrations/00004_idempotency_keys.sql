@@ -6,10 +6,11 @@ CREATE TABLE idempotency_keys (
     workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
     key          text NOT NULL,
     fingerprint  bytea NOT NULL,
+    claim        text NOT NULL,    -- who handles it: only that request may complete or release it
     status       integer,          -- NULL while the first request is still being handled
     content_type text NOT NULL DEFAULT '',
     response     bytea,
-    created_at   timestamptz NOT NULL DEFAULT now(),
+    created_at   timestamptz NOT NULL DEFAULT now(), -- when the key was (last) claimed
     PRIMARY KEY (workspace_id, key)
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
