@@ -40,6 +40,12 @@ func (s *Store) CreateMagicLink(ctx context.Context, m MagicLink) error {
 // ones: only the latest invite link signs in.
 func (s *Store) IssueMagicLink(ctx context.Context, m MagicLink) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// One invite at a time per contact: two at once would each end only the other's
+		// predecessors and both stay valid.
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM contacts WHERE id = $1 AND workspace_id = $2 FOR UPDATE`,
+			m.ContactID, m.WorkspaceID); err != nil {
+			return conflict(err)
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO magic_links (token_hash, workspace_id, contact_id, purpose, expires_at)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING`, m.TokenHash, m.WorkspaceID, m.ContactID, m.Purpose, m.ExpiresAt)
 		if err != nil {
