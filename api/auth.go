@@ -15,7 +15,11 @@ const (
 	sessionCookie = "onboard_session"
 	csrfCookie    = "onboard_csrf"
 	csrfField     = "csrf_token"
-	sessionTTL    = 14 * 24 * time.Hour
+	// A session ends 14 days after sign-in, or sooner when unused: a customer comes back
+	// weekly, a vendor's dashboard is not left open overnight on a shared machine.
+	sessionTTL  = 14 * 24 * time.Hour
+	contactIdle = 7 * 24 * time.Hour
+	staffIdle   = 12 * time.Hour
 )
 
 // Context keys set by the authentication middleware.
@@ -55,8 +59,12 @@ func (s *Server) session(c *gin.Context) (store.Session, bool, error) {
 	if err != nil || raw == "" {
 		return store.Session{}, false, nil
 	}
-	se, err := s.store.Session(c.Request.Context(), auth.Hash(raw))
+	se, err := s.store.Session(c.Request.Context(), auth.Hash(raw), contactIdle)
 	if errors.Is(err, store.ErrNotFound) {
+		return se, false, nil
+	}
+	if err == nil && se.StaffUserID != nil && time.Since(se.LastSeenAt) > staffIdle {
+		_ = s.store.DeleteSession(c.Request.Context(), se.IDHash)
 		return se, false, nil
 	}
 	return se, err == nil, err
@@ -121,6 +129,25 @@ func (s *Server) startSession(c *gin.Context, se store.Session) error {
 	}
 	s.setCookie(c, sessionCookie, token, int(sessionTTL.Seconds()))
 	return nil
+}
+
+// signoutEverywhere ends every session of the signed-in contact or staff user, on every
+// device, this one included.
+func (s *Server) signoutEverywhere(c *gin.Context) {
+	se := c.MustGet(ctxSession).(store.Session)
+	contact, staff := "", ""
+	if se.ContactID != nil {
+		contact = *se.ContactID
+	}
+	if se.StaffUserID != nil {
+		staff = *se.StaffUserID
+	}
+	if _, err := s.store.DeleteSessionsOf(c.Request.Context(), se.WorkspaceID, contact, staff); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	c.Redirect(http.StatusSeeOther, "/")
 }
 
 func (s *Server) signout(c *gin.Context) {

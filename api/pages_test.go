@@ -227,3 +227,58 @@ func TestSignInIsRateLimitedWhateverForwardedForSays(t *testing.T) {
 		t.Fatal("30 guesses with a new X-Forwarded-For each were never rate limited")
 	}
 }
+
+func TestSessionsEndWhenIdleAndEverywhere(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	laptop := h.portalContact(tn, "dana@acme.example")
+	ctx := context.Background()
+	if status, _, _ := fetch(t, laptop, "GET", h.server.URL+"/portal/settings", nil); status != 200 {
+		t.Fatalf("settings: %d", status)
+	}
+	// A week and a day without a visit: signed out.
+	if _, err := h.store.DB().ExecContext(ctx, `UPDATE sessions SET last_seen_at = now() - interval '8 days'`); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, loc := fetch(t, laptop, "GET", h.server.URL+"/portal", nil); status != 303 || loc != "/portal/signed-out" {
+		t.Fatalf("after 8 idle days: %d %q", status, loc)
+	}
+	// Staff sessions end after 12 idle hours.
+	staff := h.staffClient(tn, "casey@vendor.example", "csm")
+	if _, err := h.store.DB().ExecContext(ctx, `UPDATE sessions SET last_seen_at = now() - interval '13 hours' WHERE staff_user_id IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, loc := fetch(t, staff, "GET", h.server.URL+"/staff", nil); status != 303 || loc != "/staff/login" {
+		t.Fatalf("staff after 13 idle hours: %d %q", status, loc)
+	}
+	// Sign out everywhere ends the contact's other sessions too, and no one else's.
+	link1 := h.magicLink(tn.workspace.ID, tn.account.ID, "lee@acme.example", time.Hour)
+	phone, tablet, other := browserless(t), browserless(t), h.portalContact(tn, "sam@acme.example")
+	for _, c := range []*http.Client{phone} {
+		_, page, _ := fetch(t, c, "GET", h.server.URL+link1, nil)
+		fetch(t, c, "POST", h.server.URL+link1, url.Values{"csrf_token": {csrfOf(t, page)}})
+	}
+	var leeID string
+	if err := h.store.DB().GetContext(ctx, &leeID, `SELECT id FROM contacts WHERE email = 'lee@acme.example'`); err != nil {
+		t.Fatal(err)
+	}
+	token := auth.NewToken()
+	if err := h.store.CreateMagicLink(ctx, store.MagicLink{TokenHash: auth.Hash(token), WorkspaceID: tn.workspace.ID, ContactID: leeID,
+		Purpose: "signin", ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ := fetch(t, tablet, "GET", h.server.URL+"/portal/signin/"+token, nil)
+	fetch(t, tablet, "POST", h.server.URL+"/portal/signin/"+token, url.Values{"csrf_token": {csrfOf(t, page)}})
+	_, page, _ = fetch(t, phone, "GET", h.server.URL+"/portal/settings", nil)
+	if status, _, _ := fetch(t, phone, "POST", h.server.URL+"/portal/signout-everywhere", url.Values{"csrf_token": {csrfOf(t, page)}}); status != 303 {
+		t.Fatalf("sign out everywhere: %d", status)
+	}
+	for name, c := range map[string]*http.Client{"phone": phone, "tablet": tablet} {
+		if status, _, _ := fetch(t, c, "GET", h.server.URL+"/portal", nil); status != 303 {
+			t.Errorf("%s still signed in after signing out everywhere", name)
+		}
+	}
+	if status, _, _ := fetch(t, other, "GET", h.server.URL+"/portal", nil); status != 200 {
+		t.Error("signing out everywhere signed another contact out")
+	}
+}

@@ -38,6 +38,8 @@ func (s *Server) routes(r *gin.Engine) {
 	signedIn.POST("/onboardings/:id/tasks/:key/form", s.csrfSession, s.portalForm)
 	signedIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, s.portalTaskAction)
 	signedIn.POST("/signout", s.csrfSession, s.signout)
+	signedIn.GET("/settings", s.portalSettings)
+	signedIn.POST("/signout-everywhere", s.csrfSession, s.signoutEverywhere)
 
 	staff := r.Group("/staff", s.limitBody, s.sameOrigin)
 	staff.GET("/login", s.staffLoginPage)
@@ -49,6 +51,7 @@ func (s *Server) routes(r *gin.Engine) {
 	staffIn.POST("/onboardings/:id/contacts/:contact_id/invite", s.csrfSession, s.requireChanger, s.staffInvite)
 	staffIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, s.requireChanger, s.staffTaskAction)
 	staffIn.POST("/signout", s.csrfSession, s.signout)
+	staffIn.POST("/signout-everywhere", s.csrfSession, s.signoutEverywhere)
 
 	v1 := r.Group("/api/v1", s.limitBody, s.requireAPIKey, s.idempotent)
 	v1.POST("/accounts", s.apiCreateAccount)

@@ -63,7 +63,7 @@ func TestSessions(t *testing.T) {
 			if err := st.CreateSession(ctx, se); err != nil {
 				t.Fatalf("create: %v", err)
 			}
-			got, err := st.Session(ctx, se.IDHash)
+			got, err := st.Session(ctx, se.IDHash, time.Hour)
 			if err != nil {
 				t.Fatalf("Session: %v", err)
 			}
@@ -74,7 +74,7 @@ func TestSessions(t *testing.T) {
 			if err := st.DeleteSession(ctx, se.IDHash); err != nil {
 				t.Fatalf("DeleteSession: %v", err)
 			}
-			_, err = st.Session(ctx, se.IDHash)
+			_, err = st.Session(ctx, se.IDHash, time.Hour)
 			wantErr(t, "deleted session", err, store.ErrNotFound)
 		})
 	}
@@ -84,9 +84,9 @@ func TestSessions(t *testing.T) {
 	if err := st.CreateSession(ctx, expired); err != nil {
 		t.Fatal(err)
 	}
-	_, err := st.Session(ctx, expired.IDHash)
+	_, err := st.Session(ctx, expired.IDHash, time.Hour)
 	wantErr(t, "expired session", err, store.ErrNotFound)
-	_, err = st.Session(ctx, hash("never"))
+	_, err = st.Session(ctx, hash("never"), time.Hour)
 	wantErr(t, "unknown session", err, store.ErrNotFound)
 }
 
