@@ -147,6 +147,9 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 	}
 	t.Cleanup(h.server.Close)
 	h.cfg.BaseURL = h.server.URL
+	liveCtx, stopLive := context.WithCancel(context.Background())
+	go srv.Live(liveCtx)
+	t.Cleanup(stopLive)
 	if !o.noWorker {
 		h.startWorker()
 	}

@@ -38,11 +38,12 @@ func (s *Server) observe(c *gin.Context) {
 	}
 }
 
-// contentSecurityPolicy is what pages may load: no scripts at all, styles from the page
-// itself (the stylesheet is inline, and progress bars set their width), images from
-// here or over https (a workspace's logo), forms posting only back here, and no framing.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; " +
-	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+// contentSecurityPolicy is what pages may load: only the app's own script file (no inline
+// script) and connections back to it (its event streams), styles from the page itself
+// (the stylesheet is inline, and progress bars set their width), images from here or over
+// https (a workspace's logo), forms posting only back here, and no framing.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // securityHeaders sets the headers every response carries.
 func (s *Server) securityHeaders(c *gin.Context) {

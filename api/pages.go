@@ -76,6 +76,8 @@ type view struct {
 	CSRF  string
 	User  string
 	Data  any
+	// Live is the event stream the page follows to update itself (see static/live.js).
+	Live string
 }
 
 type errorPage struct {
@@ -114,3 +116,12 @@ func formText(c *gin.Context, field string, max int) (string, error) {
 	}
 	return v, maxLength(field, v, max)
 }
+
+// liveJS is the pages' one script, read once at start-up.
+var liveJS = func() []byte {
+	b, err := fs.ReadFile(templates.FS, "static/live.js")
+	if err != nil {
+		panic("api: templates/static/live.js is missing: " + err.Error())
+	}
+	return b
+}()

@@ -54,7 +54,8 @@ func (s *Server) portalOverview(c *gin.Context) {
 			})})
 	}
 	se := c.MustGet(ctxSession).(store.Session)
-	s.pages.render(c, http.StatusOK, "portal/overview", view{Title: "Your onboarding", CSRF: se.CSRFToken, User: contact.Name, Data: data})
+	s.pages.render(c, http.StatusOK, "portal/overview", view{Title: "Your onboarding", CSRF: se.CSRFToken, User: contact.Name,
+		Data: data, Live: "/portal/events"})
 }
 
 // phaseViews groups the tasks that keep accepts under their phases, in plan order.

@@ -100,7 +100,8 @@ func (s *Server) renderTaskWith(c *gin.Context, status int, d store.OnboardingDe
 	}
 	contact := c.MustGet(ctxContact).(store.Contact)
 	se := c.MustGet(ctxSession).(store.Session)
-	s.pages.render(c, status, "portal/task", view{Title: t.Title, CSRF: se.CSRFToken, User: contact.Name, Data: page})
+	s.pages.render(c, status, "portal/task", view{Title: t.Title, CSRF: se.CSRFToken, User: contact.Name, Data: page,
+		Live: "/portal/events"})
 }
 
 // actionButton is one action on the task page.

@@ -19,6 +19,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/metrics", gin.WrapH(s.metrics.Handler()))
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/staff") })
 	r.POST("/webhooks/resend", s.resendWebhook)
+	r.GET("/static/live.js", s.liveScript)
 	if s.cfg.Dev {
 		dev := r.Group("/dev", s.loopbackOnly)
 		dev.GET("/mail", s.devMail)
@@ -39,6 +40,7 @@ func (s *Server) routes(r *gin.Engine) {
 	signedIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, s.portalTaskAction)
 	signedIn.POST("/signout", s.csrfSession, s.signout)
 	signedIn.GET("/settings", s.portalSettings)
+	signedIn.GET("/events", s.portalEvents)
 	signedIn.POST("/signout-everywhere", s.csrfSession, s.signoutEverywhere)
 
 	staff := r.Group("/staff", s.limitBody, s.sameOrigin)
@@ -47,6 +49,8 @@ func (s *Server) routes(r *gin.Engine) {
 	staffIn := staff.Group("", s.requireStaff)
 	staffIn.GET("", s.staffOnboardings)
 	staffIn.GET("/onboardings/:id", s.staffOnboarding)
+	staffIn.GET("/events", s.staffEvents)
+	staffIn.GET("/onboardings/:id/events", s.staffEvents)
 	staffIn.GET("/onboardings/:id/contacts/:contact_id/invite", s.requireChanger, s.staffInvitePage)
 	staffIn.POST("/onboardings/:id/contacts/:contact_id/invite", s.csrfSession, s.requireChanger, s.staffInvite)
 	staffIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, s.requireChanger, s.staffTaskAction)

@@ -5,6 +5,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,6 +29,12 @@ type Server struct {
 	addressLimiter *rateLimiter
 	// crossOrigin refuses cross-origin form posts (see sameOrigin).
 	crossOrigin *http.CrossOriginProtection
+	// live hands read-model changes to open pages' event streams.
+	live *hub
+	// closing is closed when the HTTP server shuts down, ending the event streams that
+	// would otherwise keep it waiting.
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 // New builds a Server, parsing every page template; a template error stops start-up.
@@ -38,7 +45,7 @@ func New(cfg config.Config, st *store.Store, eng *engine.Engine, reg *metrics.Re
 	}
 	return &Server{cfg: cfg, store: st, engine: eng, log: log, metrics: reg, pages: p, limiter: newRateLimiter(10, 20),
 		addressLimiter: newRateLimiter(1, 3),
-		crossOrigin:    http.NewCrossOriginProtection()}, nil
+		crossOrigin:    http.NewCrossOriginProtection(), live: newHub(), closing: make(chan struct{})}, nil
 }
 
 // Handler returns the HTTP handler serving every route.
@@ -56,7 +63,9 @@ func (s *Server) Handler() http.Handler {
 // its whole request within ONBOARD_HTTP_READ_TIMEOUT (its headers within ten seconds), an
 // answer must be written within a minute, and an idle connection is closed after two.
 func (s *Server) HTTPServer() *http.Server {
-	return &http.Server{Handler: s.Handler(), ReadHeaderTimeout: min(10*time.Second, s.cfg.HTTPReadTimeout),
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: min(10*time.Second, s.cfg.HTTPReadTimeout),
 		ReadTimeout: s.cfg.HTTPReadTimeout, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	srv.RegisterOnShutdown(func() { s.closeOnce.Do(func() { close(s.closing) }) })
+	return srv
 }

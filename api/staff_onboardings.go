@@ -29,7 +29,7 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, http.StatusOK, "staff/onboardings", view{Title: "Onboardings", CSRF: se.CSRFToken, User: u.Name,
-		Data: staffList{Onboardings: list, Status: status, Statuses: onboarding.Statuses}})
+		Data: staffList{Onboardings: list, Status: status, Statuses: onboarding.Statuses}, Live: "/staff/events"})
 }
 
 type staffDetail struct {
@@ -102,5 +102,6 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 		data.Phases = append(data.Phases, staffPhase{Phase: p.Phase, Tasks: staffTaskViews(p.Tasks, data.CanChange)})
 	}
 	se := c.MustGet(ctxSession).(store.Session)
-	s.pages.render(c, status, "staff/onboarding", view{Title: d.AccountName, CSRF: se.CSRFToken, User: u.Name, Data: data})
+	s.pages.render(c, status, "staff/onboarding", view{Title: d.AccountName, CSRF: se.CSRFToken, User: u.Name, Data: data,
+		Live: "/staff/onboardings/" + d.ID + "/events"})
 }

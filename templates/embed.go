@@ -6,7 +6,8 @@ package templates
 import "embed"
 
 // FS holds every template file, rooted at this folder: "portal/…", "staff/…",
-// "shared/…" (parts every page uses), "email/…" and "plans/…".
+// "shared/…" (parts every page uses), "email/…", "plans/…" and "static/…" (the pages'
+// one script).
 //
-//go:embed portal staff shared email plans
+//go:embed portal staff shared email plans static
 var FS embed.FS

@@ -150,6 +150,7 @@ func newNotifier(cfg config.Config, st *store.Store) (*activities.Notifier, erro
 type httpServer struct {
 	srv *http.Server
 	ln  net.Listener
+	app *api.Server
 }
 
 func (s *services) newHTTPServer(ln net.Listener, eng *engine.Engine) (*httpServer, error) {
@@ -157,7 +158,7 @@ func (s *services) newHTTPServer(ln net.Listener, eng *engine.Engine) (*httpServ
 	if err != nil {
 		return nil, err
 	}
-	return &httpServer{ln: ln, srv: srv.HTTPServer()}, nil
+	return &httpServer{ln: ln, srv: srv.HTTPServer(), app: srv}, nil
 }
 
 // listen opens the HTTP listener first thing, so a taken port fails fast.
@@ -188,8 +189,10 @@ func sweepExpired(ctx context.Context, st *store.Store, log *slog.Logger) {
 	}
 }
 
-// serve runs until ctx ends, then shuts down gracefully.
+// serve runs until ctx ends, then shuts down gracefully. Beside it, the app follows
+// read-model changes for the pages' event streams.
 func (h *httpServer) serve(ctx context.Context) error {
+	go h.app.Live(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- h.srv.Serve(h.ln) }()
 	select {

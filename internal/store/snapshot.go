@@ -99,6 +99,9 @@ func (s *Store) SaveSnapshot(ctx context.Context, snap Snapshot, event *AuditEve
 			if err := updateTasks(ctx, tx, snap); err != nil {
 				return err
 			}
+			if err := announceChange(ctx, tx, snap.OnboardingID); err != nil {
+				return err
+			}
 		} else if exists, err := onboardingExists(ctx, tx, snap.OnboardingID); err != nil || !exists {
 			// A removed onboarding has nowhere to record the event; retrying cannot help.
 			return err

@@ -27,7 +27,8 @@ var ErrConflict = errors.New("already exists")
 
 // Store reads and writes Onboard's tables.
 type Store struct {
-	db *sqlx.DB
+	db  *sqlx.DB
+	url string // for the connection that listens for changes
 }
 
 // Open connects to the database at url and checks it answers.
@@ -45,7 +46,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, url: url}, nil
 }
 
 // Close closes the connection pool.
