@@ -25,7 +25,9 @@ type Activities struct {
 type SaveReadModelInput struct {
 	State  onboarding.State       `json:"state"`
 	Action *onboarding.TaskAction `json:"action,omitempty"`
-	At     time.Time              `json:"at"`
+	// Lifecycle is the pause, resume or cancel that produced the state, if one did.
+	Lifecycle *onboarding.LifecycleRequest `json:"lifecycle,omitempty"`
+	At        time.Time                    `json:"at"`
 }
 
 // SaveReadModel writes the onboarding's read model at the state's version (an older
@@ -34,8 +36,11 @@ type SaveReadModelInput struct {
 func (a *Activities) SaveReadModel(ctx context.Context, in SaveReadModelInput) error {
 	snap := store.NewSnapshot(&in.State)
 	var event *store.AuditEvent
-	if in.Action != nil {
+	switch {
+	case in.Action != nil:
 		event = auditEvent(in)
+	case in.Lifecycle != nil:
+		event = lifecycleEvent(in)
 	}
 	if _, err := a.Store.SaveSnapshot(ctx, snap, event); err != nil {
 		return fmt.Errorf("save read model: %w", err)
@@ -53,6 +58,21 @@ func auditEvent(in SaveReadModelInput) *store.AuditEvent {
 	}
 	if act.RequestID != "" {
 		rid := act.RequestID
+		e.RequestID = &rid
+	}
+	return e
+}
+
+func lifecycleEvent(in SaveReadModelInput) *store.AuditEvent {
+	req := in.Lifecycle
+	detail, _ := json.Marshal(map[string]any{"reason": req.Reason, "version": in.State.Version, "at": in.At})
+	onboardingID, version := in.State.OnboardingID, in.State.Version
+	e := &store.AuditEvent{
+		WorkspaceID: in.State.WorkspaceID, OnboardingID: &onboardingID, StateVersion: &version, Actor: req.Actor,
+		Action: "onboarding." + string(req.Action), Detail: detail,
+	}
+	if req.RequestID != "" {
+		rid := req.RequestID
 		e.RequestID = &rid
 	}
 	return e

@@ -39,6 +39,8 @@ type NotifyInput struct {
 	ContactID string `json:"contact_id,omitempty"`
 	// Reason says why an escalation was raised.
 	Reason string `json:"reason,omitempty"`
+	// Tasks are the tasks a reminder is about.
+	Tasks []string `json:"tasks,omitempty"`
 }
 
 // Magic link lifetimes: an invite waits for the person to get round to it; a link asked

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -19,6 +20,7 @@ type event struct {
 	workspace  store.Workspace
 	account    store.Account
 	onboarding *store.Onboarding
+	tasks      []notify.TaskLine // a reminder's tasks still open, read when it is delivered
 	contact    *store.Contact   // the one contact of an invite, sign-in link or bounce
 	contacts   []store.Contact  // the account's contacts
 	csm        *store.StaffUser // the account's CSM, if it has one
@@ -86,6 +88,11 @@ func (ev *event) load(ctx context.Context, st *store.Store) error {
 	if ev.account, err = st.Account(ctx, ev.workspace.ID, accountID); err != nil {
 		return err
 	}
+	if len(ev.in.Tasks) > 0 && ev.onboarding != nil {
+		if err := ev.loadTasks(ctx, st); err != nil {
+			return err
+		}
+	}
 	if ev.contacts, err = st.Contacts(ctx, ev.workspace.ID, ev.account.ID); err != nil {
 		return err
 	}
@@ -109,8 +116,51 @@ func (ev *event) deliveries() []delivery {
 		return append(ev.toContacts("Open your portal", ev.cfg.BaseURL+"/portal"), ev.toCSM()...)
 	case notify.KindEscalation:
 		return ev.toCSM()
+	case notify.KindYourTurn, notify.KindReminderDigest, notify.KindOverdue:
+		return ev.reminder()
 	}
 	return nil
+}
+
+// loadTasks reads a reminder's tasks as they are now, in the order the workflow gave,
+// leaving out any done (or hidden) since the workflow decided to remind of them.
+func (ev *event) loadTasks(ctx context.Context, st *store.Store) error {
+	d, err := st.OnboardingDetail(ctx, ev.workspace.ID, ev.onboarding.ID)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(d.AccountTimezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	now := time.Now()
+	for _, key := range ev.in.Tasks {
+		for _, t := range d.Tasks {
+			if t.Key != key || t.Status.Done() || !t.CustomerVisible {
+				continue
+			}
+			line := notify.TaskLine{Title: t.Title, Blocked: t.BlockedReason,
+				URL: ev.cfg.BaseURL + "/portal/onboardings/" + d.ID + "/tasks/" + t.Key}
+			if t.DueAt != nil {
+				line.Due, line.Overdue = t.DueAt.In(loc).Format("Mon 2 Jan 2006"), now.After(*t.DueAt)
+			}
+			ev.tasks = append(ev.tasks, line)
+		}
+	}
+	return nil
+}
+
+// reminder emails the account's contacts the reminder's tasks that are still open;
+// when none is, nothing goes.
+func (ev *event) reminder() []delivery {
+	if len(ev.tasks) == 0 {
+		return nil
+	}
+	out := ev.toContacts("Open your portal", ev.cfg.BaseURL+"/portal")
+	for i := range out {
+		out[i].msg.Tasks = ev.tasks
+	}
+	return out
 }
 
 func (ev *event) signInLink() []delivery {

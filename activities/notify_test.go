@@ -75,9 +75,14 @@ func newFixture(t *testing.T, slackToken string) *fixture {
 }
 
 func (f *fixture) newOnboarding() store.Onboarding {
+	o, _ := f.newOnboardingOf(onboarding.Plan{Key: "p", Name: "P", Version: 1, Phases: []onboarding.Phase{{Key: "ph", Name: "Phase",
+		Tasks: []onboarding.Task{{Key: "t", Title: "Task", Owner: onboarding.OwnerVendor, Type: onboarding.TypeCustom, Required: true}}}}})
+	return o
+}
+
+// newOnboardingOf stores an onboarding of plan and returns it with its initial state.
+func (f *fixture) newOnboardingOf(plan onboarding.Plan) (store.Onboarding, onboarding.State) {
 	ctx := context.Background()
-	plan := onboarding.Plan{Key: "p", Name: "P", Version: 1, Phases: []onboarding.Phase{{Key: "ph", Name: "Phase",
-		Tasks: []onboarding.Task{{Key: "t", Title: "Task", Owner: onboarding.OwnerVendor, Type: onboarding.TypeCustom, Required: true}}}}}
 	planID, err := f.st.EnsurePlanTemplate(ctx, plan.Key, plan.Version, plan.Name, "sum", "src", plan)
 	if err != nil {
 		f.t.Fatal(err)
@@ -92,7 +97,7 @@ func (f *fixture) newOnboarding() store.Onboarding {
 	if err := f.st.CreateOnboarding(ctx, o, store.NewSnapshot(&s)); err != nil {
 		f.t.Fatal(err)
 	}
-	return o
+	return o, s
 }
 
 // notify runs the Notify activity once, as Temporal would.
@@ -250,5 +255,56 @@ func TestRateLimitWaitsAsAsked(t *testing.T) {
 	m := f.resend.Messages()
 	if len(m) != 1 || !strings.Contains(m[0].Text, "/portal/signin/") {
 		t.Fatalf("invite after the wait: %+v", m)
+	}
+}
+
+// A reminder lists the tasks the workflow named that are still open when it goes, in
+// one email per contact; a task done meanwhile is left out, and with none left nothing goes.
+func TestReminderListsTheTasksStillOpen(t *testing.T) {
+	f := newFixture(t, notifytest.SlackToken)
+	ctx := context.Background()
+	task := func(key, title string) onboarding.Task {
+		return onboarding.Task{Key: key, Title: title, Owner: onboarding.OwnerCustomer, Type: onboarding.TypeForm,
+			DueOffsetDays: 2, Required: true, CustomerVisible: true}
+	}
+	o, st := f.newOnboardingOf(onboarding.Plan{Key: "r", Name: "R", Version: 1, Phases: []onboarding.Phase{{Key: "ph", Name: "Phase",
+		Tasks: []onboarding.Task{task("profile", "Company <profile>"), task("logo", "Logo"), task("sso", "SSO")}}}})
+	if _, err := st.Apply(onboarding.TaskAction{RequestID: "x", TaskKey: "logo", Action: onboarding.ActionComplete,
+		Actor: "contact:" + f.dana.ID, ActorSide: onboarding.OwnerCustomer}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.SaveSnapshot(ctx, store.NewSnapshot(&st), nil); err != nil {
+		t.Fatal(err)
+	}
+	in := activities.NotifyInput{Key: "reminder:" + o.ID + ":2026-03-04", Kind: notify.KindReminderDigest,
+		WorkspaceID: f.ws.ID, OnboardingID: o.ID, Tasks: []string{"profile", "logo", "sso"}}
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.resend.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("emails: %d, want one to each contact", len(msgs))
+	}
+	m := msgs[0]
+	if !strings.Contains(m.HTML, "Company &lt;profile&gt;") || !strings.Contains(m.HTML, "/portal/onboardings/"+o.ID+"/tasks/profile") ||
+		!strings.Contains(m.Text, "SSO") || strings.Contains(m.Text, "Logo") {
+		t.Errorf("reminder names the wrong tasks:\n%s", m.Text)
+	}
+	// Everything done before the reminder went: nothing is sent.
+	for _, key := range []string{"profile", "sso"} {
+		if _, err := st.Apply(onboarding.TaskAction{RequestID: key, TaskKey: key, Action: onboarding.ActionComplete,
+			Actor: "contact:" + f.dana.ID, ActorSide: onboarding.OwnerCustomer}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.st.SaveSnapshot(ctx, store.NewSnapshot(&st), nil); err != nil {
+		t.Fatal(err)
+	}
+	in.Key = "reminder:" + o.ID + ":2026-03-05"
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.resend.Messages()); n != 2 {
+		t.Errorf("%d emails after a reminder of done tasks; want none more", n-2)
 	}
 }

@@ -15,6 +15,7 @@ import (
 // can change or a message arrives, recompute, repeat until the onboarding is done.
 func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error) {
 	w.upsertSearchAttributes(ctx) // once per run: a run after continue-as-new starts afresh
+	w.enableNudging(ctx)
 	w.resume(ctx)
 	w.refreshHealth(ctx) // an onboarding started with a past start date may be late already
 	for !w.state.Terminal() {
@@ -23,6 +24,7 @@ func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error)
 		if w.state.Terminal() {
 			break
 		}
+		w.nudge(ctx)
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return w.continueAsNew(ctx)
 		}
@@ -36,7 +38,12 @@ func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error)
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.sending == 0 }); err != nil {
 		return OnboardingResult{}, err
 	}
-	return OnboardingResult{Status: w.state.Status, Version: w.state.Version, WentLiveAt: w.state.WentLiveAt}, nil
+	res := OnboardingResult{Status: w.state.Status, Version: w.state.Version, WentLiveAt: w.state.WentLiveAt,
+		CloseReason: w.state.CloseReason}
+	if w.state.Nudging != nil {
+		res.RemindersSent = w.state.Nudging.RemindersSent
+	}
+	return res, nil
 }
 
 // sleep waits for the next wake-up, a state change by an update, a signal, or a
@@ -186,9 +193,7 @@ func (w *onboardingWorkflow) announce(ctx workflow.Context) {
 	if workflow.GetVersion(ctx, changeAnnounceGoLive, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return
 	}
-	n := onboarding.Notice{Key: "go-live:" + w.state.OnboardingID, Kind: string(notify.KindGoLive)}
-	w.state.Notices = append(w.state.Notices, n)
-	w.send(ctx, n)
+	w.notice(ctx, onboarding.Notice{Key: "go-live:" + w.state.OnboardingID, Kind: string(notify.KindGoLive)})
 }
 
 // send delivers a notice in the background, so a slow provider holds up neither the
@@ -197,7 +202,7 @@ func (w *onboardingWorkflow) announce(ctx workflow.Context) {
 // the last run does not end before it is sent.
 func (w *onboardingWorkflow) send(ctx workflow.Context, n onboarding.Notice) {
 	in := activities.NotifyInput{Key: n.Key, Kind: notify.Kind(n.Kind), WorkspaceID: w.state.WorkspaceID,
-		OnboardingID: w.state.OnboardingID, Reason: n.Reason}
+		OnboardingID: w.state.OnboardingID, Reason: n.Reason, Tasks: n.Tasks}
 	w.sending++
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { w.sending-- }()
@@ -213,4 +218,37 @@ func (w *onboardingWorkflow) resume(ctx workflow.Context) {
 	for _, n := range w.state.Notices {
 		w.send(ctx, n)
 	}
+}
+
+// changeNudging is the GetVersion change ID under which the workflow reminds the customer
+// and escalates to the CSM. A run from before it (no marker) never nudges; its
+// continue-as-new, or any new onboarding, starts nudging from that moment on.
+const changeNudging = "nudge-reminders-escalations"
+
+// enableNudging turns reminders and escalations on for runs of this version onwards.
+func (w *onboardingWorkflow) enableNudging(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, changeNudging, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	w.state.EnableNudging(onboarding.DefaultReminderPolicy(), workflow.Now(ctx))
+}
+
+// nudge sends the customer's reminder and the CSM's escalations that are due now. The
+// state remembers what was sent (a reminder a day, each escalation once), and the
+// next wake-up includes the next moment one falls due.
+func (w *onboardingWorkflow) nudge(ctx workflow.Context) {
+	now := workflow.Now(ctx)
+	if r, ok := w.state.DueReminder(now); ok {
+		w.notice(ctx, onboarding.Notice{Key: "reminder:" + w.state.OnboardingID + ":" + r.Day, Kind: r.Kind(), Tasks: r.TaskKeys()})
+	}
+	for _, e := range w.state.DueEscalations(now) {
+		w.notice(ctx, onboarding.Notice{Key: "escalation:" + w.state.OnboardingID + ":" + e.Cause,
+			Kind: string(notify.KindEscalation), Reason: e.Reason})
+	}
+}
+
+// notice keeps a notice in the state until it is sent, and sends it.
+func (w *onboardingWorkflow) notice(ctx workflow.Context, n onboarding.Notice) {
+	w.state.Notices = append(w.state.Notices, n)
+	w.send(ctx, n)
 }

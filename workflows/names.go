@@ -25,6 +25,8 @@ const (
 	// was the Update's name too. Workflows still listen on it: a running onboarding may
 	// hold such a signal, and an api process of that version may still send one.
 	legacySignalTaskAction = "task-action"
+	// UpdateLifecycle pauses, resumes or cancels the onboarding.
+	UpdateLifecycle = "lifecycle"
 	// QueryState returns the full onboarding.State.
 	QueryState = "state"
 	// DefaultTaskQueue is the task queue the worker polls unless configured otherwise.

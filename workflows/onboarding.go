@@ -23,6 +23,10 @@ type OnboardingResult struct {
 	Status     onboarding.Status `json:"status"`
 	Version    int64             `json:"version"`
 	WentLiveAt time.Time         `json:"went_live_at,omitzero"`
+	// CloseReason says why a cancelled onboarding was cancelled.
+	CloseReason string `json:"close_reason,omitempty"`
+	// RemindersSent counts the reminder emails the customer was sent.
+	RemindersSent int `json:"reminders_sent,omitempty"`
 }
 
 // TaskActionResult answers a task action.
@@ -64,10 +68,39 @@ func (w *onboardingWorkflow) register(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (onboarding.State, error) { return w.state, nil }); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateTaskAction, w.handleTaskAction, workflow.UpdateHandlerOptions{
+	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateTaskAction, w.handleTaskAction, workflow.UpdateHandlerOptions{
 		Validator:   w.validateTaskAction,
 		Description: "Start, complete, skip, block, unblock or reopen a task",
 	})
+	if err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateLifecycle, w.handleLifecycle, workflow.UpdateHandlerOptions{
+		Validator: func(r onboarding.LifecycleRequest) error {
+			return asApplicationError(w.state.ValidateLifecycle(r))
+		},
+		Description: "Pause, resume or cancel the onboarding",
+	})
+}
+
+// handleLifecycle pauses, resumes or cancels the onboarding and returns once the read
+// model shows it. Pausing stops every timer and message until resumed; cancelling ends
+// the workflow once in-flight work is done.
+func (w *onboardingWorkflow) handleLifecycle(ctx workflow.Context, r onboarding.LifecycleRequest) (TaskActionResult, error) {
+	now := workflow.Now(ctx)
+	applied, err := w.state.ApplyLifecycle(r, now)
+	if err != nil {
+		return TaskActionResult{}, asApplicationError(err)
+	}
+	if applied {
+		err = w.save(ctx, activities.SaveReadModelInput{Lifecycle: &r, At: now})
+	} else {
+		err = workflow.Await(ctx, func() bool { return w.saved >= w.state.Version })
+	}
+	if err != nil {
+		return TaskActionResult{}, err
+	}
+	return TaskActionResult{Applied: applied, Version: w.state.Version, Status: w.state.Status}, nil
 }
 
 // validateTaskAction rejects an invalid action before it is written to history. The
@@ -105,8 +138,13 @@ func (w *onboardingWorkflow) apply(ctx workflow.Context, a onboarding.TaskAction
 // a later change must neither relabel this write nor share its slices with the running
 // activity. The mutex keeps writes from handlers and the main loop in order.
 func (w *onboardingWorkflow) persist(ctx workflow.Context, a *onboarding.TaskAction, at time.Time) error {
+	return w.save(ctx, activities.SaveReadModelInput{Action: a, At: at})
+}
+
+// save is persist for any cause of change: in says what produced it, and gets the state.
+func (w *onboardingWorkflow) save(ctx workflow.Context, in activities.SaveReadModelInput) error {
 	w.upsertSearchAttributes(ctx)
-	in := activities.SaveReadModelInput{State: w.state.Clone(), Action: a, At: at}
+	in.State = w.state.Clone()
 	if err := w.mu.Lock(ctx); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -49,7 +50,18 @@ func testPlan() onboarding.Plan {
 	}}
 }
 
+// newState is an onboarding whose reminders and escalations stay quiet (nudging begins
+// in a year), so tests of other behaviour see only what they look for.
 func newState(now time.Time) onboarding.State {
+	s := newNudgedState(now)
+	s.Nudging = &onboarding.Nudging{Policy: onboarding.DefaultReminderPolicy(), Since: now.AddDate(1, 0, 0),
+		HealthTold: onboarding.HealthOnTrack}
+	return s
+}
+
+// newNudgedState is a new onboarding as the engine starts it: the workflow turns
+// nudging on.
+func newNudgedState(now time.Time) onboarding.State {
 	s, err := onboarding.New(onboarding.NewInput{
 		OnboardingID: "ob-1", WorkspaceID: "ws-1", AccountID: "acct-1", AccountName: "Acme",
 		CSMEmail: "csm@example.com", Plan: testPlan(), StartDate: now, Now: now,
@@ -82,6 +94,8 @@ type harness struct {
 	saves    []activities.SaveReadModelInput
 	rejected []activities.RejectedActionInput
 	notified []activities.NotifyInput
+	// notifiedAt is the workflow time of each notification.
+	notifiedAt []time.Time
 }
 
 func newHarness(t *testing.T) *harness {
@@ -114,6 +128,7 @@ func newHarness(t *testing.T) *harness {
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.notified = append(h.notified, in)
+			h.notifiedAt = append(h.notifiedAt, env.Now())
 			return nil
 		}).Maybe()
 	t.Cleanup(func() { env.AssertExpectations(t) })
@@ -168,6 +183,26 @@ func (h *harness) decodeResult(v any) workflows.TaskActionResult {
 	}
 	h.t.Errorf("update result is %T, want TaskActionResult", v)
 	return workflows.TaskActionResult{}
+}
+
+// lifecycle sends a pause, resume or cancel update at start+at.
+func (h *harness) lifecycle(at time.Duration, r onboarding.LifecycleRequest) *outcome {
+	h.updates++
+	id := fmt.Sprintf("update-%d", h.updates)
+	o := &outcome{}
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(workflows.UpdateLifecycle, id, &testsuite.TestUpdateCallback{
+			OnAccept: func() { o.accepted = true },
+			OnReject: func(err error) { o.rejected = err },
+			OnComplete: func(v any, err error) {
+				o.completed, o.err = true, err
+				if err == nil {
+					o.result = h.decodeResult(v)
+				}
+			},
+		}, r)
+	}, at)
+	return o
 }
 
 // signal sends a task action as the fallback signal at start+at.
@@ -461,7 +496,7 @@ func TestGoLiveIsAnnouncedOnce(t *testing.T) {
 		t.Fatalf("notifications: %+v, want one go-live", got)
 	}
 	want := activities.NotifyInput{Key: "go-live:ob-1", Kind: notify.KindGoLive, WorkspaceID: "ws-1", OnboardingID: "ob-1"}
-	if got[0] != want {
+	if !reflect.DeepEqual(got[0], want) {
 		t.Errorf("notification %+v, want %+v", got[0], want)
 	}
 	if !beforeEnd.GoLiveAnnounced {

@@ -55,7 +55,8 @@ func (s *State) RefreshHealth(now time.Time) bool {
 }
 
 // NextWakeUp returns the next moment after now at which health can change by itself
-// (a task falling due, an idle threshold passing), and what happens then.
+// (a task falling due, an idle threshold passing) or, once nudging is on, a reminder or
+// an escalation falls due, and what happens then.
 // It returns the zero time when nothing is scheduled.
 func (s *State) NextWakeUp(now time.Time) (time.Time, string) {
 	if s.Status != StatusActive {
@@ -75,5 +76,12 @@ func (s *State) NextWakeUp(now time.Time) (time.Time, string) {
 	}
 	consider(s.LastCustomerActivity.Add(AtRiskIdle), "customer idle for 7 days")
 	consider(s.LastCustomerActivity.Add(OffTrackIdle), "customer idle for 14 days")
+	if s.Nudging != nil {
+		for _, moment := range []func(time.Time) (time.Time, string){s.nextReminder, s.nextEscalation} {
+			if t, reason := moment(now); !t.IsZero() {
+				consider(t, reason)
+			}
+		}
+	}
 	return next, why
 }

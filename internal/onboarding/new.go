@@ -41,7 +41,7 @@ func New(in NewInput) (State, error) {
 		OnboardingID: in.OnboardingID, WorkspaceID: in.WorkspaceID, AccountID: in.AccountID,
 		AccountName: in.AccountName, CSMEmail: in.CSMEmail, Plan: in.Plan,
 		Status: StatusActive, Health: HealthOnTrack, StartDate: start, TargetGoLive: target,
-		LastCustomerActivity: in.Now,
+		TimeZone: loc.String(), LastCustomerActivity: in.Now,
 	}
 	due := DueDates(in.Plan, start, loc)
 	var last time.Time

@@ -91,6 +91,9 @@ type TaskState struct {
 	DueAt         time.Time  `json:"due_at"`
 	Assignee      string     `json:"assignee,omitempty"`
 	BlockedReason string     `json:"blocked_reason,omitempty"`
+	BlockedAt     time.Time  `json:"blocked_at,omitzero"`
+	// Reminded is the last reminder level the customer was sent for the task.
+	Reminded int `json:"reminded,omitempty"`
 	// Unblocked is the status an unblock returns the task to.
 	Unblocked   TaskStatus `json:"unblocked,omitempty"`
 	StartedAt   time.Time  `json:"started_at,omitzero"`
@@ -111,6 +114,8 @@ type State struct {
 	Health       Health      `json:"health"`
 	StartDate    time.Time   `json:"start_date"`
 	TargetGoLive time.Time   `json:"target_go_live"`
+	// TimeZone is the account's IANA time zone: due days and sending windows are its.
+	TimeZone string `json:"time_zone,omitempty"`
 	Tasks        []TaskState `json:"tasks"` // in plan order
 	// Version rises by one with every accepted change; the read model keeps the highest.
 	Version int64 `json:"version"`
@@ -122,6 +127,12 @@ type State struct {
 	// Notices are notifications started and not yet sent. They are carried across
 	// continue-as-new and started again in the next run: sending is idempotent by key.
 	Notices []Notice `json:"notices,omitempty"`
+	// Nudging is the book-keeping of reminders and escalations (nil before they existed).
+	Nudging *Nudging `json:"nudging,omitempty"`
+	// PausedAt is when a paused onboarding was paused.
+	PausedAt time.Time `json:"paused_at,omitzero"`
+	// CloseReason says why the onboarding was cancelled.
+	CloseReason string `json:"close_reason,omitempty"`
 	// Requests remembers the latest request IDs so a repeated action is a no-op.
 	Requests []string `json:"requests,omitempty"`
 }
@@ -131,6 +142,8 @@ type Notice struct {
 	Key    string `json:"key"`
 	Kind   string `json:"kind"`
 	Reason string `json:"reason,omitempty"`
+	// Tasks are the tasks a reminder is about.
+	Tasks []string `json:"tasks,omitempty"`
 }
 
 // maxRemembered bounds how many request IDs a State keeps for de-duplication.
@@ -175,6 +188,11 @@ func (s State) Clone() State {
 	s.Tasks = append([]TaskState(nil), s.Tasks...)
 	s.Requests = append([]string(nil), s.Requests...)
 	s.Notices = append([]Notice(nil), s.Notices...)
+	if s.Nudging != nil {
+		n := *s.Nudging
+		n.Escalated = append([]string(nil), n.Escalated...)
+		s.Nudging = &n
+	}
 	return s
 }
 

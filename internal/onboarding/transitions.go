@@ -252,11 +252,11 @@ func applyTo(ts *TaskState, a TaskAction, now time.Time) {
 			ts.StartedAt = now
 		}
 	case ActionSkip:
-		ts.Status, ts.CompletedAt, ts.BlockedReason = TaskSkipped, now, ""
+		ts.Status, ts.CompletedAt, ts.BlockedReason, ts.BlockedAt = TaskSkipped, now, "", time.Time{}
 	case ActionBlock:
-		ts.Unblocked, ts.Status, ts.BlockedReason = ts.Status, TaskBlocked, strings.TrimSpace(a.Reason)
+		ts.Unblocked, ts.Status, ts.BlockedReason, ts.BlockedAt = ts.Status, TaskBlocked, strings.TrimSpace(a.Reason), now
 	case ActionUnblock:
-		ts.Status, ts.BlockedReason, ts.Unblocked = ts.Unblocked, "", ""
+		ts.Status, ts.BlockedReason, ts.Unblocked, ts.BlockedAt = ts.Unblocked, "", "", time.Time{}
 		if ts.Status == "" {
 			ts.Status = TaskPending
 		}

@@ -1,0 +1,380 @@
+package onboarding
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// reminderPlan: the customer's "profile" (due 3 business days in), then "security",
+// which waits on profile (due 8 business days in), and a vendor task that is never
+// reminded to the customer.
+func reminderPlan() Plan {
+	return Plan{Key: "r", Name: "R", Version: 1, Phases: []Phase{{Key: "p", Name: "P", Tasks: []Task{
+		{Key: "profile", Title: "Company profile", Owner: OwnerCustomer, Type: TypeForm, DueOffsetDays: 3,
+			DueFrom: DueFromStart, Required: true, CustomerVisible: true},
+		{Key: "security", Title: "Security questionnaire", Owner: OwnerCustomer, Type: TypeForm, DueOffsetDays: 8,
+			DueFrom: DueFromStart, DependsOn: []string{"profile"}, Required: true, CustomerVisible: true},
+		{Key: "setup", Title: "Set up the tenant", Owner: OwnerVendor, Type: TypeConfiguration, DueOffsetDays: 2,
+			DueFrom: DueFromStart, Required: true},
+	}}}}
+}
+
+// nudged starts an onboarding on Monday 2 March 2026 at 08:00 in zone, nudging on.
+func nudged(t *testing.T, zone string) (State, time.Time) {
+	t.Helper()
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 2, 8, 0, 0, 0, loc)
+	s, err := New(NewInput{OnboardingID: "o", WorkspaceID: "w", AccountID: "a", AccountName: "Acme",
+		Plan: reminderPlan(), StartDate: start, TimeZone: zone, Now: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.EnableNudging(DefaultReminderPolicy(), start)
+	return s, start
+}
+
+// clockWalk drives the state the way the workflow does: wake at NextWakeUp, send what
+// is due, repeat, applying scripted actions at their moments. It returns a log of what
+// was sent, as "Mon 02 Mar 09:00 reminder_digest profile:2" lines in zone.
+type clockWalk struct {
+	t       *testing.T
+	s       *State
+	now     time.Time
+	loc     *time.Location
+	log     []string
+	perDay  map[string]int
+	health  bool // log health escalations too
+	actions map[time.Time]func(*State, time.Time)
+}
+
+func (w *clockWalk) until(end time.Time) {
+	w.t.Helper()
+	for steps := 0; steps < 1000; steps++ {
+		w.tick()
+		next, _ := w.s.NextWakeUp(w.now)
+		for at := range w.actions {
+			if at.After(w.now) && (next.IsZero() || at.Before(next)) {
+				next = at
+			}
+		}
+		if next.IsZero() || next.After(end) {
+			return
+		}
+		if !next.After(w.now) {
+			w.t.Fatalf("NextWakeUp(%v) = %v: not after now", w.now, next)
+		}
+		w.now = next
+		if act, ok := w.actions[w.now]; ok {
+			act(w.s, w.now)
+			delete(w.actions, w.now)
+		}
+	}
+	w.t.Fatal("the walk did not settle in 1000 wake-ups")
+}
+
+func (w *clockWalk) tick() {
+	w.s.RefreshHealth(w.now)
+	if r, ok := w.s.DueReminder(w.now); ok {
+		var lines []string
+		for _, l := range r.Lines {
+			lines = append(lines, fmt.Sprintf("%s:%d", l.TaskKey, l.Level))
+		}
+		local := w.now.In(w.loc)
+		w.log = append(w.log, local.Format("Mon 02 Jan 15:04")+" "+r.Kind()+" "+strings.Join(lines, ","))
+		w.perDay[local.Format(time.DateOnly)]++
+	}
+	for _, e := range w.s.DueEscalations(w.now) {
+		if strings.HasPrefix(e.Cause, "health:") && !w.health {
+			continue // the vendor task falling due moves health; most tests look elsewhere
+		}
+		w.log = append(w.log, w.now.In(w.loc).Format("Mon 02 Jan 15:04")+" escalate "+e.Cause[:strings.IndexByte(e.Cause+":", ':')])
+	}
+}
+
+func newWalk(t *testing.T, s *State, now time.Time) *clockWalk {
+	return &clockWalk{t: t, s: s, now: now, loc: s.Location(), perDay: map[string]int{}, actions: map[time.Time]func(*State, time.Time){}}
+}
+
+func complete(key string) func(*State, time.Time) {
+	return func(s *State, now time.Time) {
+		if _, err := s.Apply(TaskAction{RequestID: key + now.String(), TaskKey: key, Action: ActionComplete,
+			Actor: "contact:c", ActorSide: OwnerCustomer}, now); err != nil {
+			panic(err)
+		}
+	}
+}
+
+func TestRemindersOverAnUntouchedOnboarding(t *testing.T) {
+	// profile is due Thursday 5 March: reminded two business days before, on the day,
+	// then every three days (moved off the weekend), three times; then the CSM is told.
+	// Security waits on profile and is never reminded. The vendor's setup falls due
+	// Wednesday night, which puts the onboarding Off Track (the CSM is told at once, not
+	// in the sending window: they are staff). After 7 idle days the CSM hears of that too.
+	for zone, want := range map[string][]string{
+		"Europe/Paris": {
+			"Tue 03 Mar 09:00 reminder_digest profile:2",
+			"Thu 05 Mar 00:00 escalate health",
+			"Thu 05 Mar 09:00 reminder_digest profile:3",
+			"Mon 09 Mar 08:00 escalate stale",
+			"Mon 09 Mar 09:00 overdue profile:4",
+			"Wed 11 Mar 09:00 overdue profile:5",
+			"Mon 16 Mar 09:00 overdue profile:6",
+			"Mon 16 Mar 09:00 escalate overdue",
+		},
+		// Clocks go forward on Sunday 8 March: seven days idle end at 09:00 local.
+		"America/Los_Angeles": {
+			"Tue 03 Mar 09:00 reminder_digest profile:2",
+			"Thu 05 Mar 00:00 escalate health",
+			"Thu 05 Mar 09:00 reminder_digest profile:3",
+			"Mon 09 Mar 09:00 overdue profile:4",
+			"Mon 09 Mar 09:00 escalate stale",
+			"Wed 11 Mar 09:00 overdue profile:5",
+			"Mon 16 Mar 09:00 overdue profile:6",
+			"Mon 16 Mar 09:00 escalate overdue",
+		},
+	} {
+		t.Run(zone, func(t *testing.T) {
+			s, start := nudged(t, zone)
+			w := newWalk(t, &s, start)
+			w.health = true
+			w.until(start.AddDate(0, 1, 0))
+			if !slices.Equal(w.log, want) {
+				t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(w.log, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+func TestItIsYourTurnOnceTheDependencyIsDone(t *testing.T) {
+	s, start := nudged(t, "Europe/Paris")
+	w := newWalk(t, &s, start)
+	loc := s.Location()
+	// profile is done on Monday at 16:50: security becomes the customer's; its notice
+	// waits half an hour, which is after the window closes, so it goes Tuesday 09:00.
+	w.actions[time.Date(2026, 3, 2, 16, 50, 0, 0, loc)] = complete("profile")
+	w.until(time.Date(2026, 3, 5, 0, 0, 0, 0, loc))
+	want := []string{"Tue 03 Mar 09:00 your_turn security:1"}
+	if !slices.Equal(w.log, want) {
+		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(w.log, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestNoTurnNoticeForATaskAlreadyStarted(t *testing.T) {
+	s, start := nudged(t, "Europe/Paris")
+	loc := s.Location()
+	w := newWalk(t, &s, start)
+	w.actions[time.Date(2026, 3, 2, 10, 0, 0, 0, loc)] = complete("profile")
+	w.actions[time.Date(2026, 3, 2, 10, 10, 0, 0, loc)] = func(s *State, now time.Time) {
+		if _, err := s.Apply(TaskAction{RequestID: "start-sec", TaskKey: "security", Action: ActionStart,
+			Actor: "contact:c", ActorSide: OwnerCustomer}, now); err != nil {
+			panic(err)
+		}
+	}
+	w.until(time.Date(2026, 3, 6, 0, 0, 0, 0, loc))
+	if len(w.log) != 0 {
+		t.Errorf("sent %q; want nothing: security was started before its notice was due", w.log)
+	}
+}
+
+func TestAtMostOneReminderADay(t *testing.T) {
+	p := reminderPlan()
+	// A second task of the customer's, due a day after profile, with nothing to wait on.
+	p.Phases[0].Tasks = append(p.Phases[0].Tasks, Task{Key: "logo", Title: "Logo", Owner: OwnerCustomer,
+		Type: TypeDocument, DueOffsetDays: 4, DueFrom: DueFromStart, CustomerVisible: true})
+	loc, _ := time.LoadLocation("Asia/Tokyo")
+	start := time.Date(2026, 3, 2, 8, 0, 0, 0, loc)
+	s, err := New(NewInput{OnboardingID: "o", WorkspaceID: "w", AccountID: "a", AccountName: "Acme", Plan: p,
+		StartDate: start, TimeZone: "Asia/Tokyo", Now: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.EnableNudging(DefaultReminderPolicy(), start)
+	// Keep the customer busy so no staleness escalation clutters the log.
+	w := newWalk(t, &s, start)
+	w.until(start.AddDate(0, 0, 25))
+	for day, n := range w.perDay {
+		if n > 1 {
+			t.Errorf("%d reminders on %s; at most one a day", n, day)
+		}
+	}
+	for _, line := range w.log {
+		if strings.Contains(line, "escalate") {
+			continue
+		}
+		hm := line[len("Mon 02 Jan "):len("Mon 02 Jan 15:04")]
+		if hm < "09:00" || hm >= "17:00" || strings.HasPrefix(line, "Sat") || strings.HasPrefix(line, "Sun") {
+			t.Errorf("reminder outside the sending window: %s", line)
+		}
+	}
+	// Both overdue on Monday the 9th: one email names both.
+	if !slices.Contains(w.log, "Mon 09 Mar 09:00 overdue profile:4,logo:4") {
+		t.Errorf("no combined reminder on Monday 9 in:\n%s", strings.Join(w.log, "\n"))
+	}
+}
+
+func TestNothingIsSentForADoneTaskOrWhilePaused(t *testing.T) {
+	s, start := nudged(t, "Europe/Paris")
+	loc := s.Location()
+	w := newWalk(t, &s, start)
+	w.actions[time.Date(2026, 3, 3, 8, 30, 0, 0, loc)] = func(s *State, now time.Time) {
+		if _, err := s.ApplyLifecycle(LifecycleRequest{RequestID: "pause", Action: LifecyclePause, Actor: "staff:s"}, now); err != nil {
+			panic(err)
+		}
+	}
+	w.until(start.AddDate(0, 1, 0))
+	if len(w.log) != 0 {
+		t.Errorf("sent %q while paused", w.log)
+	}
+	if next, why := s.NextWakeUp(w.now); !next.IsZero() {
+		t.Errorf("a paused onboarding wakes at %v (%s)", next, why)
+	}
+	// Resumed on Monday 16 March, 14 days later: due dates moved by 14 days, and the
+	// customer is not counted idle for the paused time.
+	resumeAt := time.Date(2026, 3, 17, 10, 0, 0, 0, loc)
+	before, _ := s.Task("profile")
+	dueBefore := before.DueAt
+	if _, err := s.ApplyLifecycle(LifecycleRequest{RequestID: "resume", Action: LifecycleResume, Actor: "staff:s"}, resumeAt); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.Task("profile")
+	if got := after.DueAt.Sub(dueBefore); got != 14*24*time.Hour {
+		t.Errorf("due date moved by %v; want 14 days", got)
+	}
+	if s.ComputeHealth(resumeAt) != HealthOnTrack {
+		t.Errorf("health after resume = %s; want on track (paused time is not idle time)", s.ComputeHealth(resumeAt))
+	}
+	// Then the task is done before any reminder: none is sent for it.
+	complete("profile")(&s, resumeAt.Add(time.Hour))
+	w = newWalk(t, &s, resumeAt.Add(time.Hour))
+	w.until(resumeAt.AddDate(0, 0, 3))
+	for _, line := range w.log {
+		if strings.Contains(line, "profile:") {
+			t.Errorf("reminded of a completed task: %s", line)
+		}
+	}
+}
+
+func TestBlockedTaskEscalatesOnceAfter48Hours(t *testing.T) {
+	s, start := nudged(t, "Europe/Paris")
+	loc := s.Location()
+	blockAt := time.Date(2026, 3, 2, 11, 0, 0, 0, loc)
+	if _, err := s.Apply(TaskAction{RequestID: "b", TaskKey: "profile", Action: ActionBlock, Reason: "waiting on legal",
+		Actor: "contact:c", ActorSide: OwnerCustomer}, blockAt); err != nil {
+		t.Fatal(err)
+	}
+	w := newWalk(t, &s, start)
+	w.until(time.Date(2026, 3, 5, 0, 0, 0, 0, loc))
+	want := []string{"Wed 04 Mar 11:00 escalate blocked"}
+	if !slices.Equal(w.log, want) {
+		t.Errorf("sent:\n%s\nwant:\n%s (blocked tasks are not reminded; the CSM is told once)", strings.Join(w.log, "\n"), strings.Join(want, "\n"))
+	}
+	reason := ""
+	s2, _ := nudged(t, "Europe/Paris")
+	_, _ = s2.Apply(TaskAction{RequestID: "b", TaskKey: "profile", Action: ActionBlock, Reason: "waiting on legal",
+		Actor: "contact:c", ActorSide: OwnerCustomer}, blockAt)
+	for _, e := range s2.DueEscalations(blockAt.Add(50 * time.Hour)) {
+		reason = e.Reason
+	}
+	if reason != "Company profile has been blocked for 2 days: waiting on legal" {
+		t.Errorf("reason = %q", reason)
+	}
+}
+
+func TestNudgingStartsFromNow(t *testing.T) {
+	// An onboarding that gains nudging mid-way is not sent its past: profile's before
+	// and due reminders lie before Since; only later overdue ones go.
+	loc, _ := time.LoadLocation("Europe/Paris")
+	start := time.Date(2026, 3, 2, 8, 0, 0, 0, loc)
+	s, _ := New(NewInput{OnboardingID: "o", WorkspaceID: "w", AccountID: "a", AccountName: "Acme",
+		Plan: reminderPlan(), StartDate: start, TimeZone: "Europe/Paris", Now: start})
+	late := time.Date(2026, 3, 9, 12, 0, 0, 0, loc)
+	s.LastCustomerActivity = late
+	s.EnableNudging(DefaultReminderPolicy(), late)
+	w := newWalk(t, &s, late)
+	w.until(time.Date(2026, 3, 12, 0, 0, 0, 0, loc))
+	want := []string{"Wed 11 Mar 09:00 overdue profile:5"}
+	if !slices.Equal(w.log, want) {
+		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(w.log, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestSendingWindow(t *testing.T) {
+	p := DefaultReminderPolicy()
+	ny, _ := time.LoadLocation("America/New_York")
+	cases := []struct{ at, want string }{
+		{"2026-03-04 08:15", "2026-03-04 09:00"}, // before opening
+		{"2026-03-04 12:00", "2026-03-04 12:00"}, // open
+		{"2026-03-04 17:00", "2026-03-05 09:00"}, // closed for the day
+		{"2026-03-06 18:00", "2026-03-09 09:00"}, // Friday evening: Monday
+		{"2026-03-07 10:00", "2026-03-09 09:00"}, // Saturday
+		{"2026-03-08 10:00", "2026-03-09 09:00"}, // Sunday, the day clocks go forward
+	}
+	for _, c := range cases {
+		at, _ := time.ParseInLocation("2006-01-02 15:04", c.at, ny)
+		got := p.nextWindow(at, ny).In(ny).Format("2006-01-02 15:04")
+		if got != c.want {
+			t.Errorf("nextWindow(%s) = %s; want %s", c.at, got, c.want)
+		}
+	}
+}
+
+func TestLifecycleTransitions(t *testing.T) {
+	s, start := nudged(t, "UTC")
+	cases := []struct {
+		req  LifecycleRequest
+		code string
+		want Status
+	}{
+		{LifecycleRequest{RequestID: "1", Action: LifecycleResume}, CodeInvalidTransition, StatusActive},
+		{LifecycleRequest{RequestID: "2", Action: "archive"}, CodeInvalidInput, StatusActive},
+		{LifecycleRequest{RequestID: "3", Action: LifecyclePause, Reason: "bad\x00"}, CodeInvalidInput, StatusActive},
+		{LifecycleRequest{RequestID: "4", Action: LifecyclePause, Reason: "customer on holiday"}, "", StatusPaused},
+		{LifecycleRequest{RequestID: "4", Action: LifecyclePause}, "", StatusPaused}, // a repeat
+		{LifecycleRequest{RequestID: "5", Action: LifecyclePause}, CodeInvalidTransition, StatusPaused},
+		{LifecycleRequest{RequestID: "6", Action: LifecycleCancel, Reason: "  "}, CodeInvalidInput, StatusPaused},
+		{LifecycleRequest{RequestID: "7", Action: LifecycleCancel, Reason: "deal lost"}, "", StatusCancelled},
+		{LifecycleRequest{RequestID: "8", Action: LifecycleResume}, CodeOnboardingClosed, StatusCancelled},
+	}
+	for i, c := range cases {
+		_, err := s.ApplyLifecycle(c.req, start.Add(time.Duration(i)*time.Hour))
+		if c.code == "" && err != nil {
+			t.Errorf("%d %s: %v", i, c.req.Action, err)
+		}
+		if c.code != "" {
+			wantTransitionError(t, err, c.code)
+		}
+		if s.Status != c.want {
+			t.Errorf("%d %s: status %s; want %s", i, c.req.Action, s.Status, c.want)
+		}
+	}
+	if s.CloseReason != "deal lost" {
+		t.Errorf("close reason = %q", s.CloseReason)
+	}
+	if got := LifecycleActionsFrom(StatusLive); !slices.Equal(got, []LifecycleAction{LifecycleCancel}) {
+		t.Errorf("from live: %v", got)
+	}
+}
+
+func TestASecondReminderWaitsForTheNextDay(t *testing.T) {
+	s, start := nudged(t, "Europe/Paris")
+	loc := s.Location()
+	w := newWalk(t, &s, start)
+	// Reminded of profile at 09:00 on its due day; it is done at 10:00, which makes
+	// security the customer's at 10:30: that notice waits until Friday morning.
+	w.actions[time.Date(2026, 3, 5, 10, 0, 0, 0, loc)] = complete("profile")
+	w.until(time.Date(2026, 3, 7, 0, 0, 0, 0, loc))
+	want := []string{
+		"Tue 03 Mar 09:00 reminder_digest profile:2",
+		"Thu 05 Mar 09:00 reminder_digest profile:3",
+		"Fri 06 Mar 09:00 your_turn security:1",
+	}
+	if !slices.Equal(w.log, want) {
+		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(w.log, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -1,0 +1,115 @@
+package workflows_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onboard-oss/onboard/internal/notify"
+	"github.com/onboard-oss/onboard/internal/onboarding"
+)
+
+// sent lists the notifications as "Mon 02 Mar 09:00 kind key [tasks]", in UTC.
+func (h *harness) sent() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for i, n := range h.notified {
+		line := h.notifiedAt[i].UTC().Format("Mon 02 Jan 15:04") + " " + string(n.Kind) + " " + n.Key
+		if len(n.Tasks) > 0 {
+			line += " " + strings.Join(n.Tasks, ",")
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// An untouched onboarding, run for three weeks on the workflow clock: the customer's
+// intake is reminded before, on and after its due date, one email a day at most, in
+// the sending window; the CSM is told of the health drop, the idle customer and the
+// task still overdue after the last reminder, each once.
+func TestRemindersAndEscalationsOverThreeWeeks(t *testing.T) {
+	h := newHarness(t)
+	final := h.query(21 * 24 * time.Hour)
+	h.cancel(21*24*time.Hour + time.Hour)
+	h.run(newNudgedState(h.start))
+	h.requireCancelled()
+
+	want := []string{
+		"Mon 02 Mar 09:00 reminder_digest reminder:ob-1:2026-03-02 intake",
+		"Wed 04 Mar 09:00 reminder_digest reminder:ob-1:2026-03-04 intake",
+		"Thu 05 Mar 00:00 escalation escalation:ob-1:health:off_track:1",
+		"Mon 09 Mar 09:00 overdue reminder:ob-1:2026-03-09 intake",
+		"Mon 09 Mar 09:00 escalation escalation:ob-1:stale:1772442000",
+		"Tue 10 Mar 09:00 overdue reminder:ob-1:2026-03-10 intake",
+		"Fri 13 Mar 09:00 overdue reminder:ob-1:2026-03-13 intake",
+		"Fri 13 Mar 09:00 escalation escalation:ob-1:overdue:intake",
+	}
+	if got := h.sent(); !slices.Equal(got, want) {
+		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if final.Nudging == nil || final.Nudging.RemindersSent != 5 {
+		t.Errorf("state after three weeks: %+v, want 5 reminders counted", final.Nudging)
+	}
+	for _, n := range h.notifications() {
+		if n.Kind == notify.KindEscalation && n.Reason == "" {
+			t.Errorf("escalation %s without a reason", n.Key)
+		}
+	}
+}
+
+// Pausing stops every timer and message; resuming moves the open due dates by the
+// days paused; cancelling ends the workflow with the reason in its result.
+func TestPauseResumeAndCancel(t *testing.T) {
+	h := newHarness(t)
+	day := 24 * time.Hour
+	pause := h.lifecycle(time.Hour, onboarding.LifecycleRequest{RequestID: "p1", Action: onboarding.LifecyclePause, Actor: "staff:s"})
+	blocked := h.update(2*time.Hour, act("r1", "intake", onboarding.ActionComplete))
+	paused := h.query(10 * day)
+	resume := h.lifecycle(14*day, onboarding.LifecycleRequest{RequestID: "r1", Action: onboarding.LifecycleResume, Actor: "staff:s"})
+	resumed := h.query(14*day + time.Hour)
+	noReason := h.lifecycle(15*day, onboarding.LifecycleRequest{RequestID: "c0", Action: onboarding.LifecycleCancel, Actor: "staff:s"})
+	cancel := h.lifecycle(15*day+time.Hour, onboarding.LifecycleRequest{RequestID: "c1", Action: onboarding.LifecycleCancel,
+		Reason: "customer churned", Actor: "staff:s"})
+	h.run(newNudgedState(h.start))
+
+	requireApplied(t, "pause", pause, 1, onboarding.StatusPaused)
+	if blocked.rejected == nil {
+		t.Error("a task action on a paused onboarding was accepted")
+	}
+	if paused.Status != onboarding.StatusPaused || paused.Health != onboarding.HealthOnTrack {
+		t.Errorf("paused state %s %s", paused.Status, paused.Health)
+	}
+	// Only the reminder sent at the start (before the pause): nothing while paused.
+	for _, line := range h.sent() {
+		if !strings.HasPrefix(line, "Mon 02 Mar 09:00") && line < "Mon 16 Mar" {
+			t.Errorf("sent while paused: %s", line)
+		}
+	}
+	requireApplied(t, "resume", resume, 2, onboarding.StatusActive)
+	intake, _ := resumed.Task("intake")
+	if want := time.Date(2026, 3, 18, 23, 59, 59, 0, time.UTC); !intake.DueAt.Equal(want) {
+		t.Errorf("intake due %v after resuming; want %v (moved by the 14 days paused)", intake.DueAt, want)
+	}
+	if !resumed.TargetGoLive.Equal(time.Date(2026, 3, 26, 23, 59, 59, 0, time.UTC)) {
+		t.Errorf("target go-live %v after resuming", resumed.TargetGoLive)
+	}
+	if noReason.rejected == nil {
+		t.Error("a cancel without a reason was accepted")
+	}
+	requireApplied(t, "cancel", cancel, 3, onboarding.StatusCancelled)
+	res := h.result()
+	if res.Status != onboarding.StatusCancelled || res.CloseReason != "customer churned" {
+		t.Errorf("result %+v", res)
+	}
+	var audited []string
+	for _, s := range h.savedReadModels() {
+		if s.Lifecycle != nil {
+			audited = append(audited, string(s.Lifecycle.Action))
+		}
+	}
+	if !slices.Equal(audited, []string{"pause", "resume", "cancel"}) {
+		t.Errorf("read model writes with a lifecycle change: %v", audited)
+	}
+}
