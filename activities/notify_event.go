@@ -21,9 +21,9 @@ type event struct {
 	account    store.Account
 	onboarding *store.Onboarding
 	tasks      []notify.TaskLine // a reminder's tasks still open, read when it is delivered
-	contact    *store.Contact   // the one contact of an invite, sign-in link or bounce
-	contacts   []store.Contact  // the account's contacts
-	csm        *store.StaffUser // the account's CSM, if it has one
+	contact    *store.Contact    // the one contact of an invite, sign-in link or bounce
+	contacts   []store.Contact   // the account's contacts
+	csm        *store.StaffUser  // the account's CSM, if it has one
 }
 
 // recipient is one person a message goes to.

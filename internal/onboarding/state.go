@@ -104,19 +104,19 @@ type TaskState struct {
 // State is everything the workflow knows about one onboarding. It is one serializable
 // value, carried whole across continue-as-new.
 type State struct {
-	OnboardingID string      `json:"onboarding_id"`
-	WorkspaceID  string      `json:"workspace_id"`
-	AccountID    string      `json:"account_id"`
-	AccountName  string      `json:"account_name"`
-	CSMEmail     string      `json:"csm_email,omitempty"`
-	Plan         Plan        `json:"plan"`
-	Status       Status      `json:"status"`
-	Health       Health      `json:"health"`
-	StartDate    time.Time   `json:"start_date"`
-	TargetGoLive time.Time   `json:"target_go_live"`
+	OnboardingID string    `json:"onboarding_id"`
+	WorkspaceID  string    `json:"workspace_id"`
+	AccountID    string    `json:"account_id"`
+	AccountName  string    `json:"account_name"`
+	CSMEmail     string    `json:"csm_email,omitempty"`
+	Plan         Plan      `json:"plan"`
+	Status       Status    `json:"status"`
+	Health       Health    `json:"health"`
+	StartDate    time.Time `json:"start_date"`
+	TargetGoLive time.Time `json:"target_go_live"`
 	// TimeZone is the account's IANA time zone: due days and sending windows are its.
-	TimeZone string `json:"time_zone,omitempty"`
-	Tasks        []TaskState `json:"tasks"` // in plan order
+	TimeZone string      `json:"time_zone,omitempty"`
+	Tasks    []TaskState `json:"tasks"` // in plan order
 	// Version rises by one with every accepted change; the read model keeps the highest.
 	Version int64 `json:"version"`
 	// LastCustomerActivity is when a customer-side action last happened.
