@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
 )
 
 // routes lists every route, grouped by audience with that audience's authentication.
@@ -54,6 +56,9 @@ func (s *Server) routes(r *gin.Engine) {
 	staffIn.GET("/onboardings/:id/contacts/:contact_id/invite", s.requireChanger, s.staffInvitePage)
 	staffIn.POST("/onboardings/:id/contacts/:contact_id/invite", s.csrfSession, s.requireChanger, s.staffInvite)
 	staffIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, s.requireChanger, s.staffTaskAction)
+	for _, a := range onboarding.LifecycleActions {
+		staffIn.POST("/onboardings/:id/"+string(a), s.csrfSession, s.requireChanger, s.staffLifecycle(a))
+	}
 	staffIn.POST("/signout", s.csrfSession, s.signout)
 	staffIn.POST("/signout-everywhere", s.csrfSession, s.signoutEverywhere)
 
@@ -67,4 +72,7 @@ func (s *Server) routes(r *gin.Engine) {
 	v1.GET("/onboardings", s.apiOnboardings)
 	v1.GET("/onboardings/:id", s.apiOnboarding)
 	v1.POST("/onboardings/:id/tasks/:key/:action", s.apiTaskAction)
+	for _, a := range onboarding.LifecycleActions {
+		v1.POST("/onboardings/:id/"+string(a), s.apiLifecycle(a))
+	}
 }

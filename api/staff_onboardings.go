@@ -44,6 +44,9 @@ type staffDetail struct {
 	Contacts []contactView
 	// CanChange is false for a viewer: the page shows no buttons.
 	CanChange bool
+	// Lifecycle are the pause, resume and cancel buttons the status allows.
+	Lifecycle []onboarding.LifecycleAction
+	Paused    bool
 	RequestID string
 	Error     string
 }
@@ -91,6 +94,10 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone), WorkflowURL: s.cfg.WorkflowURL(d.WorkflowID),
 		Messages: messages, CanChange: canChange(u), RequestID: newRequestID(), Error: problem}
+	data.Paused = d.Status == onboarding.StatusPaused
+	if data.CanChange {
+		data.Lifecycle = onboarding.LifecycleActionsFrom(d.Status)
+	}
 	invited := map[string]bool{}
 	for _, m := range messages {
 		invited[m.Recipient] = invited[m.Recipient] || (m.Template == string(notify.KindInvite) && m.Status == store.NotificationSent)

@@ -14,13 +14,28 @@ import (
 func (h *harness) sent() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var out []string
+	type line struct {
+		at   time.Time
+		text string
+	}
+	var lines []line
 	for i, n := range h.notified {
-		line := h.notifiedAt[i].UTC().Format("Mon 02 Jan 15:04") + " " + string(n.Kind) + " " + n.Key
+		text := h.notifiedAt[i].UTC().Format("Mon 02 Jan 15:04") + " " + string(n.Kind) + " " + n.Key
 		if len(n.Tasks) > 0 {
-			line += " " + strings.Join(n.Tasks, ",")
+			text += " " + strings.Join(n.Tasks, ",")
 		}
-		out = append(out, line)
+		lines = append(lines, line{h.notifiedAt[i].Truncate(time.Minute), text})
+	}
+	// Notices due at one moment go concurrently, in any order.
+	slices.SortFunc(lines, func(a, b line) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return strings.Compare(a.text, b.text)
+	})
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = l.text
 	}
 	return out
 }
@@ -40,11 +55,11 @@ func TestRemindersAndEscalationsOverThreeWeeks(t *testing.T) {
 		"Mon 02 Mar 09:00 reminder_digest reminder:ob-1:2026-03-02 intake",
 		"Wed 04 Mar 09:00 reminder_digest reminder:ob-1:2026-03-04 intake",
 		"Thu 05 Mar 00:00 escalation escalation:ob-1:health:off_track:1",
-		"Mon 09 Mar 09:00 overdue reminder:ob-1:2026-03-09 intake",
 		"Mon 09 Mar 09:00 escalation escalation:ob-1:stale:1772442000",
+		"Mon 09 Mar 09:00 overdue reminder:ob-1:2026-03-09 intake",
 		"Tue 10 Mar 09:00 overdue reminder:ob-1:2026-03-10 intake",
-		"Fri 13 Mar 09:00 overdue reminder:ob-1:2026-03-13 intake",
 		"Fri 13 Mar 09:00 escalation escalation:ob-1:overdue:intake",
+		"Fri 13 Mar 09:00 overdue reminder:ob-1:2026-03-13 intake",
 	}
 	if got := h.sent(); !slices.Equal(got, want) {
 		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

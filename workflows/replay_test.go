@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -40,8 +41,10 @@ import (
 // upserted only when changed; v2: with that change (GetVersion "upsert-search-attributes-only-when-changed"),
 // its queued action signalled as "task-action"; v3: queued actions signalled under their
 // own name, "task-action-queued" (the workflow listens on both names); v4: the go-live
-// announced through the Notify activity (GetVersion "announce-go-live").
-const recordedHistory = "testdata/onboarding_v4.json"
+// announced through the Notify activity (GetVersion "announce-go-live"); v5: reminders and
+// escalations (GetVersion "nudge-reminders-escalations", with a reminder sent when the
+// recording ran inside a sending window) and a pause and resume through the lifecycle Update.
+const recordedHistory = "testdata/onboarding_v5.json"
 
 func TestReplayCommittedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
@@ -80,6 +83,9 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	r.apply(ctx, "u-4", act("r-4", "intake", onboarding.ActionComplete), true)
 	r.apply(ctx, "u-4-again", act("r-4", "intake", onboarding.ActionComplete), false) // a double click
 	r.signal(ctx, act("r-5", "welcome", onboarding.ActionSkip))
+	r.lifecycle(ctx, "l-1", onboarding.LifecycleRequest{RequestID: "p-1", Action: onboarding.LifecyclePause, Actor: "staff:csm"})
+	r.reject(ctx, act("rej-2", "configure", onboarding.ActionStart), "onboarding_closed") // paused
+	r.lifecycle(ctx, "l-2", onboarding.LifecycleRequest{RequestID: "p-2", Action: onboarding.LifecycleResume, Actor: "staff:csm"})
 	r.apply(ctx, "u-6", act("r-6", "configure", onboarding.ActionStart), true)
 	r.apply(ctx, "u-7", act("r-7", "configure", onboarding.ActionComplete), true)
 
@@ -87,8 +93,8 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	if err := r.run.Get(ctx, &res); err != nil {
 		t.Fatalf("workflow: %v", err)
 	}
-	if res.Status != onboarding.StatusCompleted || res.Version != 7 {
-		t.Errorf("result %+v, want completed at version 7", res)
+	if res.Status != onboarding.StatusCompleted || res.Version != 9 {
+		t.Errorf("result %+v, want completed at version 9", res)
 	}
 	o, err := r.store.Onboarding(ctx, r.state.WorkspaceID, r.state.OnboardingID)
 	if err != nil {
@@ -98,11 +104,25 @@ func TestRecordOnboardingHistory(t *testing.T) {
 		t.Errorf("read model: version %d status %s progress %d, want %d completed 100",
 			o.StateVersion, o.Status, o.Progress, res.Version)
 	}
-	// The go-live went out before the workflow closed.
+	// The go-live went out before the workflow closed, and so did the reminder sent at
+	// the start when the recording ran inside the account's sending window.
 	sent, err := r.store.Notifications(ctx, r.state.WorkspaceID, o, 10)
-	if err != nil || len(sent) != 1 || sent[0].Template != "go_live" || sent[0].Status != store.NotificationSent ||
-		sent[0].Recipient != "jane@acme.example" {
-		t.Errorf("notifications: %+v, %v; want the go-live email to Jane, sent", sent, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	templates := map[string]bool{}
+	for _, n := range sent {
+		if n.Status != store.NotificationSent || n.Recipient != "jane@acme.example" {
+			t.Errorf("notification %+v: want sent to Jane", n)
+		}
+		templates[n.Template] = true
+	}
+	want := map[string]bool{"go_live": true}
+	if r.state.TimeZone != "UTC" {
+		want["reminder_digest"] = true
+	}
+	if fmt.Sprint(templates) != fmt.Sprint(want) {
+		t.Errorf("notifications %v; want %v", templates, want)
 	}
 
 	hist := r.history(ctx)
@@ -166,7 +186,8 @@ func createOnboarding(t *testing.T, ctx context.Context, st *store.Store) onboar
 	if err != nil {
 		t.Fatal(err)
 	}
-	acct, err := st.CreateAccount(ctx, store.Account{WorkspaceID: ws.ID, Name: "Acme", Timezone: "UTC"})
+	zone := sendingZone(time.Now())
+	acct, err := st.CreateAccount(ctx, store.Account{WorkspaceID: ws.ID, Name: "Acme", Timezone: zone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,10 +202,14 @@ func createOnboarding(t *testing.T, ctx context.Context, st *store.Store) onboar
 	now := time.Now().UTC()
 	s, err := onboarding.New(onboarding.NewInput{
 		OnboardingID: uuid.NewString(), WorkspaceID: ws.ID, AccountID: acct.ID, AccountName: acct.Name,
-		CSMEmail: "csm@example.com", Plan: plan, StartDate: now, Now: now,
+		CSMEmail: "csm@example.com", Plan: plan, StartDate: now, Now: now, TimeZone: zone,
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if zone != "UTC" {
+		// Nudging as if begun yesterday: today's 09:00 reminder of intake is due at once.
+		s.EnableNudging(onboarding.DefaultReminderPolicy(), now.AddDate(0, 0, -1))
 	}
 	target := s.TargetGoLive
 	o := store.Onboarding{ID: s.OnboardingID, WorkspaceID: ws.ID, AccountID: acct.ID, PlanTemplateID: planID,
@@ -194,6 +219,23 @@ func createOnboarding(t *testing.T, ctx context.Context, st *store.Store) onboar
 		t.Fatal(err)
 	}
 	return s
+}
+
+// sendingZone picks a time zone where now is a weekday between 09:00 and 15:00, so the
+// customer's first reminder (intake is due in two business days: the reminder is at 09:00
+// today) goes at once; UTC when none is.
+func sendingZone(now time.Time) string {
+	for _, z := range []string{"Asia/Tokyo", "Asia/Kolkata", "Europe/Paris", "America/New_York", "America/Los_Angeles", "Pacific/Auckland"} {
+		loc, err := time.LoadLocation(z)
+		if err != nil {
+			continue
+		}
+		local := now.In(loc)
+		if wd := local.Weekday(); wd != time.Saturday && wd != time.Sunday && local.Hour() >= 9 && local.Hour() < 15 {
+			return z
+		}
+	}
+	return "UTC"
 }
 
 func (r *realRun) update(ctx context.Context, updateID string, a onboarding.TaskAction) (workflows.TaskActionResult, error) {
@@ -224,6 +266,21 @@ func (r *realRun) apply(ctx context.Context, updateID string, a onboarding.TaskA
 	}
 	if o.StateVersion != res.Version {
 		r.t.Errorf("%s %s: read model at version %d when the update answered version %d", a.Action, a.TaskKey, o.StateVersion, res.Version)
+	}
+}
+
+func (r *realRun) lifecycle(ctx context.Context, updateID string, req onboarding.LifecycleRequest) {
+	r.t.Helper()
+	h, err := r.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: r.run.GetID(), UpdateID: updateID, UpdateName: workflows.UpdateLifecycle,
+		Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	var res workflows.TaskActionResult
+	if err == nil {
+		err = h.Get(ctx, &res)
+	}
+	if err != nil || !res.Applied {
+		r.t.Fatalf("%s: %+v, %v", req.Action, res, err)
 	}
 }
 

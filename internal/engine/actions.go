@@ -142,3 +142,34 @@ func (g *updateGate) enter(ctx context.Context, workflowID string) (leave func()
 		return nil, ctx.Err()
 	}
 }
+
+// Lifecycle pauses, resumes or cancels an onboarding through its workflow's Update and
+// returns once the read model shows it. Unlike a task action it is not queued when no
+// worker answers: a pause that lands hours later is not what anyone asked for, so the
+// caller hears ErrUnavailable and can try again. A refusal returns
+// *onboarding.TransitionError.
+func (e *Engine) Lifecycle(ctx context.Context, o store.Onboarding, r onboarding.LifecycleRequest) (Outcome, error) {
+	updCtx, cancel := context.WithTimeout(ctx, e.UpdateTimeout)
+	defer cancel()
+	leave, err := e.updates.enter(updCtx, o.WorkflowID)
+	if err != nil {
+		return Outcome{}, ErrUnavailable
+	}
+	defer leave()
+	var res workflows.TaskActionResult
+	handle, err := e.Temporal.UpdateWorkflow(updCtx, client.UpdateWorkflowOptions{
+		WorkflowID: o.WorkflowID, UpdateID: r.RequestID, UpdateName: workflows.UpdateLifecycle,
+		Args: []any{r}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(updCtx, &res)
+	}
+	if err == nil {
+		return Outcome{Applied: res.Applied}, nil
+	}
+	if rejected := transitionError(err); rejected != nil {
+		return Outcome{}, rejected
+	}
+	e.Log.Error("lifecycle update failed", "workflow_id", o.WorkflowID, "action", r.Action, "error", err)
+	return Outcome{}, ErrUnavailable
+}
