@@ -1,5 +1,5 @@
 // Package cli implements the onboard command's subcommands: dev (everything in one
-// process), api, worker, migrate and bench. Each reads in order: config, validate,
+// process), api, worker, migrate, bench and simulate. Each reads in order: config, validate,
 // logger, database, schema check, start; SIGINT/SIGTERM shut down gracefully.
 package cli
 
@@ -24,6 +24,8 @@ Commands:
   worker    run the onboarding workflows and activities (needs DATABASE_URL, TEMPORAL_ADDRESS)
   migrate   apply database migrations (needs DATABASE_URL)
   bench     load-test a running stack's task actions against a bare Temporal Update
+  simulate  run a plan through the real workflow with skipped time and print the timeline
+            (reminders, escalations, go-live against the target); needs nothing running
 
 Configuration is read from the environment; see README.md.
 `
@@ -36,6 +38,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	}
 	commands := map[string]func(context.Context, config.Config, *slog.Logger, []string, io.Writer) error{
 		"dev": runDev, "api": runAPI, "worker": runWorker, "migrate": runMigrate, "bench": runBench,
+		"simulate": runSimulate,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -43,7 +46,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	load := config.Load
-	if args[0] == "dev" {
+	if args[0] == "dev" || args[0] == "simulate" {
 		load = config.LoadDev
 	}
 	cfg, err := load()
