@@ -81,4 +81,3 @@ func parseSimulateFlags(args []string, out io.Writer, now time.Time) (simulate.I
 	}
 	return in, nil
 }
-

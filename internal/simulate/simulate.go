@@ -109,7 +109,7 @@ func Run(ctx context.Context, in Input) (*Result, error) {
 		return nil, err
 	}
 	s := &sim{in: in, model: model, loc: loc, rng: rand.New(rand.NewPCG(in.Seed, in.Seed^0x5eed)),
-		res: &Result{Input: in, TargetGoLive: st.TargetGoLive, PlannedPhaseEnd: map[string]time.Time{}, PhaseEnd: map[string]time.Time{}},
+		res:  &Result{Input: in, TargetGoLive: st.TargetGoLive, PlannedPhaseEnd: map[string]time.Time{}, PhaseEnd: map[string]time.Time{}},
 		plan: in.Plan, due: map[string]time.Time{}, scheduled: map[string]bool{}, completed: map[string]time.Time{}}
 	for _, ts := range st.Tasks {
 		s.due[ts.Key] = ts.DueAt
