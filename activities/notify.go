@@ -41,6 +41,8 @@ type NotifyInput struct {
 	Reason string `json:"reason,omitempty"`
 	// Tasks are the tasks a reminder is about.
 	Tasks []string `json:"tasks,omitempty"`
+	// StaffID is the one staff member a CSM digest goes to.
+	StaffID string `json:"staff_id,omitempty"`
 }
 
 // Magic link lifetimes: an invite waits for the person to get round to it; a link asked
@@ -218,4 +220,25 @@ func ttlWords(purpose string) string {
 		return fmt.Sprintf("%d days", int(InviteLinkTTL.Hours()/24))
 	}
 	return fmt.Sprintf("%d minutes", int(SignInLinkTTL.Minutes()))
+}
+
+// DigestPlan is who gets a CSM digest today, and which day that is where the workspace is.
+type DigestPlan struct {
+	Day      string   `json:"day"`
+	StaffIDs []string `json:"staff_ids"`
+}
+
+// PlanCSMDigest lists the CSMs of a workspace with active onboardings, and today's date
+// in the workspace's time zone.
+func (a *Activities) PlanCSMDigest(ctx context.Context, workspaceID string) (DigestPlan, error) {
+	ws, err := a.Store.Workspace(ctx, workspaceID)
+	if err != nil {
+		return DigestPlan{}, err
+	}
+	loc, err := time.LoadLocation(ws.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	ids, err := a.Store.DigestRecipients(ctx, workspaceID)
+	return DigestPlan{Day: time.Now().In(loc).Format(time.DateOnly), StaffIDs: ids}, err
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/onboard-oss/onboard/internal/config"
 	"github.com/onboard-oss/onboard/internal/notify"
+	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
@@ -21,9 +23,10 @@ type event struct {
 	account    store.Account
 	onboarding *store.Onboarding
 	tasks      []notify.TaskLine // a reminder's tasks still open, read when it is delivered
-	contact    *store.Contact    // the one contact of an invite, sign-in link or bounce
-	contacts   []store.Contact   // the account's contacts
-	csm        *store.StaffUser  // the account's CSM, if it has one
+	digest     []notify.OnboardingLine
+	contact    *store.Contact   // the one contact of an invite, sign-in link or bounce
+	contacts   []store.Contact  // the account's contacts
+	csm        *store.StaffUser // the account's CSM, if it has one
 }
 
 // recipient is one person a message goes to.
@@ -85,6 +88,9 @@ func (ev *event) load(ctx context.Context, st *store.Store) error {
 		}
 		ev.contact, accountID = &c, c.AccountID
 	}
+	if ev.in.StaffID != "" {
+		return ev.loadDigest(ctx, st)
+	}
 	if ev.account, err = st.Account(ctx, ev.workspace.ID, accountID); err != nil {
 		return err
 	}
@@ -118,6 +124,11 @@ func (ev *event) deliveries() []delivery {
 		return ev.toCSM()
 	case notify.KindYourTurn, notify.KindReminderDigest, notify.KindOverdue:
 		return ev.reminder()
+	case notify.KindCSMDigest:
+		if len(ev.digest) == 0 { // nothing needs them today: no email about nothing
+			return nil
+		}
+		return ev.toCSM()
 	}
 	return nil
 }
@@ -147,6 +158,46 @@ func (ev *event) loadTasks(ctx context.Context, st *store.Store) error {
 			ev.tasks = append(ev.tasks, line)
 		}
 	}
+	return nil
+}
+
+// digestStaleAfter and digestGoLiveWithin decide which onboardings a CSM's morning
+// digest names, besides those with overdue or blocked tasks or a health below On Track.
+const (
+	digestStaleAfter   = 7 * 24 * time.Hour
+	digestGoLiveWithin = 7 * 24 * time.Hour
+)
+
+// loadDigest reads the staff member a digest goes to and the onboardings that need
+// them: overdue or blocked tasks, health below On Track, a quiet customer, or a go-live
+// this week.
+func (ev *event) loadDigest(ctx context.Context, st *store.Store) error {
+	u, err := st.StaffUser(ctx, ev.workspace.ID, ev.in.StaffID)
+	if err != nil {
+		return err
+	}
+	ev.csm = &u
+	now := time.Now()
+	rows, err := st.CSMDigest(ctx, ev.workspace.ID, u.ID, now)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		var notes []string
+		if r.LastCustomerActivity != nil && now.Sub(*r.LastCustomerActivity) >= digestStaleAfter {
+			notes = append(notes, fmt.Sprintf("customer quiet for %d days", int(now.Sub(*r.LastCustomerActivity).Hours()/24)))
+		}
+		if r.TargetGoLive != nil && r.TargetGoLive.Sub(now) < digestGoLiveWithin && !r.TargetGoLive.Before(now.AddDate(0, 0, -1)) {
+			notes = append(notes, "goes live "+r.TargetGoLive.Format("Mon 2 Jan"))
+		}
+		if r.Overdue == 0 && r.Blocked == 0 && r.Health == onboarding.HealthOnTrack && len(notes) == 0 {
+			continue
+		}
+		ev.digest = append(ev.digest, notify.OnboardingLine{AccountName: r.AccountName, Health: r.Health.Label(),
+			Progress: r.Progress, Overdue: r.Overdue, Blocked: r.Blocked, Note: strings.Join(notes, " · "),
+			URL: ev.cfg.BaseURL + "/staff/onboardings/" + r.OnboardingID})
+	}
+
 	return nil
 }
 
@@ -199,7 +250,10 @@ func (ev *event) toCSM() []delivery {
 	if ev.onboarding != nil {
 		d.msg.Link, d.msg.LinkLabel = ev.cfg.BaseURL+"/staff/onboardings/"+ev.onboarding.ID, "Open in Onboard"
 		d.msg.WorkflowURL = ev.cfg.WorkflowURL(ev.onboarding.WorkflowID)
+	} else {
+		d.msg.Link, d.msg.LinkLabel = ev.cfg.BaseURL+"/staff", "Open the dashboard"
 	}
+	d.msg.Onboardings = ev.digest
 	return []delivery{d}
 }
 
@@ -224,8 +278,11 @@ func (ev *event) message(to recipient) notify.Message {
 
 // record is the notification log row of a delivery.
 func (ev *event) record(d delivery, subject string) store.Notification {
-	n := store.Notification{WorkspaceID: ev.workspace.ID, AccountID: &ev.account.ID, Key: d.key, Channel: d.channel,
+	n := store.Notification{WorkspaceID: ev.workspace.ID, Key: d.key, Channel: d.channel,
 		Template: string(d.msg.Kind), Recipient: d.to.email, Subject: subject}
+	if ev.account.ID != "" {
+		n.AccountID = &ev.account.ID
+	}
 	if d.channel == store.ChannelSlack && d.slackChannel != "" {
 		n.Recipient = "#" + d.slackChannel
 	}

@@ -38,6 +38,7 @@ func Register(r interface {
 }, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.Onboarding)
 	r.RegisterWorkflow(workflows.Notify)
+	r.RegisterWorkflow(workflows.CSMDigest)
 	r.RegisterActivity(acts)
 }
 

@@ -107,7 +107,7 @@ func TestPauseResumeAndCancel(t *testing.T) {
 	if want := time.Date(2026, 3, 18, 23, 59, 59, 0, time.UTC); !intake.DueAt.Equal(want) {
 		t.Errorf("intake due %v after resuming; want %v (moved by the 14 days paused)", intake.DueAt, want)
 	}
-	if !resumed.TargetGoLive.Equal(time.Date(2026, 3, 26, 23, 59, 59, 0, time.UTC)) {
+	if !resumed.TargetGoLive.Equal(time.Date(2026, 3, 26, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("target go-live %v after resuming", resumed.TargetGoLive)
 	}
 	if noReason.rejected == nil {

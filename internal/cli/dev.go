@@ -15,6 +15,7 @@ import (
 	"github.com/onboard-oss/onboard/internal/config"
 	"github.com/onboard-oss/onboard/internal/demo"
 	"github.com/onboard-oss/onboard/internal/devstack"
+	"github.com/onboard-oss/onboard/worker"
 )
 
 // devRetention keeps finished onboardings visible in the Web UI for weeks.
@@ -69,6 +70,9 @@ func serveDev(ctx context.Context, svc *services, ln net.Listener, stack *devSta
 	eng := svc.engine()
 	d, err := demo.Ensure(ctx, svc.store, eng, svc.cfg.DevAPIKey, filepath.Join(dataDir, "dev-api-key"))
 	if err != nil {
+		return err
+	}
+	if err := worker.EnsureDigestSchedules(ctx, svc.temporal, svc.store, svc.cfg.TaskQueue, svc.log); err != nil {
 		return err
 	}
 	srv, err := svc.newHTTPServer(ln, eng)

@@ -13,6 +13,7 @@ import (
 	"github.com/onboard-oss/onboard/internal/config"
 	"github.com/onboard-oss/onboard/internal/metrics"
 	"github.com/onboard-oss/onboard/internal/store"
+	"github.com/onboard-oss/onboard/worker"
 )
 
 // runMigrate applies pending database migrations.
@@ -79,6 +80,9 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []str
 	defer svc.close()
 	w, err := svc.newWorker(ctx)
 	if err != nil {
+		return err
+	}
+	if err := worker.EnsureDigestSchedules(ctx, svc.temporal, svc.store, cfg.TaskQueue, log); err != nil {
 		return err
 	}
 	if ln != nil {

@@ -25,6 +25,9 @@ func SlackMessage(m Message, subject string) (string, []slack.Block) {
 		lines := make([]string, len(m.Onboardings))
 		for i, o := range m.Onboardings {
 			lines[i] = fmt.Sprintf("• %s: %s, %d%% done%s", link(o.AccountName, o.URL), escape(o.Health), o.Progress, counts(o))
+			if o.Note != "" {
+				lines[i] += " · " + escape(o.Note)
+			}
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
 	}

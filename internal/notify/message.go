@@ -77,5 +77,7 @@ type OnboardingLine struct {
 	Progress    int
 	Overdue     int
 	Blocked     int
-	URL         string
+	// Note says what else needs the CSM: "customer quiet for 9 days · goes live Thu 10 Dec".
+	Note string
+	URL  string
 }

@@ -271,8 +271,8 @@ func TestNew(t *testing.T) {
 				t.Errorf("task %s not fresh: %+v", ts.Key, ts)
 			}
 		}
-		if !s.TargetGoLive.Equal(endOfDayUTC(2025, 3, 19)) {
-			t.Errorf("TargetGoLive = %v, want the latest due date", s.TargetGoLive)
+		if !s.TargetGoLive.Equal(time.Date(2025, 3, 19, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("TargetGoLive = %v, want the latest due date's day", s.TargetGoLive)
 		}
 	})
 
@@ -280,7 +280,7 @@ func TestNew(t *testing.T) {
 		p := testPlan()
 		p.Phases[1].Tasks[2].DueOffsetDays = 40 // brand_assets: 40 calendar days, Sat 12 April
 		s := mustNew(t, NewInput{Plan: p, StartDate: testStart, Now: now})
-		if !s.TargetGoLive.Equal(endOfDayUTC(2025, 4, 12)) {
+		if !s.TargetGoLive.Equal(time.Date(2025, 4, 12, 0, 0, 0, 0, time.UTC)) {
 			t.Fatalf("TargetGoLive = %v", s.TargetGoLive)
 		}
 	})
@@ -306,8 +306,9 @@ func TestNew(t *testing.T) {
 		if ts, _ := s.Task("welcome_call"); !ts.DueAt.Equal(time.Date(2025, 3, 6, 4, 59, 59, 0, time.UTC)) {
 			t.Errorf("welcome_call due %v", ts.DueAt)
 		}
-		// training: Wed 19 March 23:59:59 EDT.
-		if !s.TargetGoLive.Equal(time.Date(2025, 3, 20, 3, 59, 59, 0, time.UTC)) {
+		// training: Wed 19 March 23:59:59 EDT, so the target is that day (not the 20th,
+		// which it is in UTC).
+		if !s.TargetGoLive.Equal(time.Date(2025, 3, 19, 0, 0, 0, 0, time.UTC)) {
 			t.Errorf("TargetGoLive = %v", s.TargetGoLive)
 		}
 	})

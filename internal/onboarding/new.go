@@ -54,7 +54,7 @@ func New(in NewInput) (State, error) {
 		}
 	}
 	if s.TargetGoLive.IsZero() {
-		s.TargetGoLive = last
+		s.TargetGoLive = Day(last.In(loc)) // a calendar date, like a target that was given
 	}
 	return s, nil
 }

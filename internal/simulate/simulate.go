@@ -69,7 +69,7 @@ type Input struct {
 // Event is one thing that happened, in order.
 type Event struct {
 	At   time.Time
-	Kind string // "action", "notify", "phase", "live", "completed"
+	Kind string // "action" (someone did something) or "notify" (the workflow sent a message)
 	Text string
 }
 

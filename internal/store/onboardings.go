@@ -32,15 +32,17 @@ type Onboarding struct {
 	StartDate        time.Time         `db:"start_date"`
 	TargetGoLive     *time.Time        `db:"target_go_live"`
 	WentLiveAt       *time.Time        `db:"went_live_at"`
-	StateVersion     int64             `db:"state_version"`
-	CreatedAt        time.Time         `db:"created_at"`
-	UpdatedAt        time.Time         `db:"updated_at"`
+	// LastCustomerActivity is when the customer last acted (nil before it was recorded).
+	LastCustomerActivity *time.Time `db:"last_customer_activity"`
+	StateVersion         int64      `db:"state_version"`
+	CreatedAt            time.Time  `db:"created_at"`
+	UpdatedAt            time.Time  `db:"updated_at"`
 }
 
 const onboardingSelect = `SELECT o.id, o.workspace_id, o.account_id, a.name AS account_name, a.timezone AS account_timezone, o.plan_template_id,
 	o.plan_key, o.plan_version, o.workflow_id, o.status, o.health, o.progress, o.customer_progress,
 	o.tasks_done, o.tasks_total, o.start_date, o.target_go_live, o.went_live_at, o.state_version,
-	o.created_at, o.updated_at
+	o.created_at, o.updated_at, o.last_customer_activity
 	FROM onboardings o JOIN accounts a ON a.id = o.account_id`
 
 // OnboardingFilter narrows a list of onboardings; empty fields match everything.
@@ -61,11 +63,11 @@ func (s *Store) CreateOnboarding(ctx context.Context, o Onboarding, snap Snapsho
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO onboardings (id, workspace_id, account_id, plan_template_id, plan_key, plan_version,
 				workflow_id, status, health, progress, customer_progress, tasks_done, tasks_total,
-				start_date, target_go_live, state_version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+				start_date, target_go_live, state_version, last_customer_activity)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			o.ID, o.WorkspaceID, o.AccountID, o.PlanTemplateID, o.PlanKey, o.PlanVersion, o.WorkflowID,
 			snap.Status, snap.Health, snap.Progress, snap.CustomerProgress, snap.TasksDone, snap.TasksTotal,
-			o.StartDate, o.TargetGoLive, snap.Version)
+			o.StartDate, o.TargetGoLive, snap.Version, timePtr(snap.LastCustomerActivity))
 		if err != nil {
 			return fmt.Errorf("store: create onboarding: %w", conflict(err))
 		}
@@ -138,10 +140,11 @@ func (s *Store) OnboardingsForAccount(ctx context.Context, workspaceID, accountI
 func updateOnboarding(ctx context.Context, tx *sqlx.Tx, snap Snapshot) (bool, error) {
 	res, err := tx.ExecContext(ctx, `
 		UPDATE onboardings SET status = $3, health = $4, progress = $5, customer_progress = $6,
-			tasks_done = $7, tasks_total = $8, went_live_at = $9, state_version = $2, updated_at = now()
+			tasks_done = $7, tasks_total = $8, went_live_at = $9, state_version = $2, updated_at = now(),
+			last_customer_activity = $10, target_go_live = coalesce($11::date, target_go_live)
 		WHERE id = $1 AND state_version <= $2`,
 		snap.OnboardingID, snap.Version, snap.Status, snap.Health, snap.Progress, snap.CustomerProgress,
-		snap.TasksDone, snap.TasksTotal, timePtr(snap.WentLiveAt))
+		snap.TasksDone, snap.TasksTotal, timePtr(snap.WentLiveAt), timePtr(snap.LastCustomerActivity), datePtr(snap.TargetGoLive))
 	if err != nil {
 		return false, fmt.Errorf("store: update onboarding: %w", err)
 	}

@@ -23,6 +23,10 @@ func TestCreateOnboarding(t *testing.T) {
 		AccountName: "Acme", AccountTimezone: "UTC", PlanKey: "test-plan", PlanVersion: 1, WorkflowID: "onboarding:" + state.OnboardingID,
 		Status: "active", Health: "on_track", Progress: 0, CustomerProgress: 0, TasksDone: 0, TasksTotal: 4}
 	got := ob
+	if got.LastCustomerActivity == nil || !got.LastCustomerActivity.Equal(state.LastCustomerActivity) {
+		t.Errorf("last customer activity %v, want %v", got.LastCustomerActivity, state.LastCustomerActivity)
+	}
+	got.LastCustomerActivity = nil
 	got.PlanTemplateID, got.StartDate, got.TargetGoLive, got.CreatedAt, got.UpdatedAt = "", time.Time{}, nil, time.Time{}, time.Time{}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Onboarding =\n %+v\nwant\n %+v", got, want)

@@ -24,8 +24,10 @@ type Snapshot struct {
 	TasksTotal       int
 	TargetGoLive     time.Time
 	WentLiveAt       time.Time
-	Phases           []OnboardingPhase
-	Tasks            []OnboardingTask
+	// LastCustomerActivity is when the customer last acted.
+	LastCustomerActivity time.Time
+	Phases               []OnboardingPhase
+	Tasks                []OnboardingTask
 }
 
 // NewSnapshot derives the read model from the workflow's state.
@@ -36,6 +38,7 @@ func NewSnapshot(st *onboarding.State) Snapshot {
 		Status: st.Status, Health: st.Health, Progress: all.Percent(),
 		CustomerProgress: st.Progress(onboarding.CustomerVisible).Percent(),
 		TasksDone:        all.Done, TasksTotal: all.Total, TargetGoLive: st.TargetGoLive, WentLiveAt: st.WentLiveAt,
+		LastCustomerActivity: st.LastCustomerActivity,
 	}
 	customer := st.Phases(onboarding.CustomerVisible)
 	for i, ph := range st.Phases(onboarding.AllTasks) {
@@ -112,4 +115,13 @@ func (s *Store) SaveSnapshot(ctx context.Context, snap Snapshot, event *AuditEve
 		return false, fmt.Errorf("store: save snapshot: %w", err)
 	}
 	return applied, nil
+}
+
+// datePtr is the calendar date of t for a date column, or nil for the zero time.
+func datePtr(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	d := t.UTC().Format(time.DateOnly)
+	return &d
 }
