@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPauseResumeCancelThroughTheAPI(t *testing.T) {
@@ -91,5 +92,40 @@ func TestStaffPauseAndCancelFromTheDashboard(t *testing.T) {
 	form := url.Values{"csrf_token": {csrfOf(t, body)}, "request_id": {"csm-request-00000000000001"}}
 	if status, _, _ := fetch(t, csm, "POST", h.server.URL+"/staff/onboardings/"+theirs+"/pause", form); status != 404 {
 		t.Errorf("pausing another workspace's onboarding: %d, want 404", status)
+	}
+}
+
+// An onboarding started 30 days ago is evaluated at once: its overdue tasks say so, its
+// health drops, and its forecast go-live lies beyond the target.
+func TestForecastAndOverdueInTheAPI(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	start := time.Now().AddDate(0, 0, -30).Format(time.DateOnly)
+	id := h.call("POST", "/api/v1/onboardings", tn.key, map[string]any{"account_id": tn.account.ID, "plan": "standard-saas",
+		"start_date": start}).expect(t, 201).body["id"].(string)
+	var got map[string]any
+	for range 100 {
+		got = h.call("GET", "/api/v1/onboardings/"+id, tn.key, nil).expect(t, 200).body
+		if got["forecast_go_live"] != nil && got["health"] != "on_track" {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got["health_label"] != "Off Track" {
+		t.Errorf("health %v (%v), want Off Track", got["health"], got["health_label"])
+	}
+	forecast, _ := got["forecast_go_live"].(string)
+	if target := got["target_go_live"].(string); forecast <= target {
+		t.Errorf("forecast %q, target %q: want the forecast later", forecast, target)
+	}
+	if task(got, "welcome-pack")["overdue"] != true || task(got, "onboarding-signoff")["overdue"] != false {
+		t.Errorf("overdue flags: welcome-pack %v (due a month ago), onboarding-signoff %v (due in weeks)",
+			task(got, "welcome-pack")["overdue"], task(got, "onboarding-signoff")["overdue"])
+	}
+	// The staff list and page show it.
+	csm := h.staffClient(tn, "casey@vendor.example", "csm")
+	_, body, _ := fetch(t, csm, "GET", h.server.URL+"/staff/onboardings/"+id, nil)
+	if !strings.Contains(body, "data-forecast") || !strings.Contains(body, "d late") {
+		t.Error("the staff page does not show the forecast slip")
 	}
 }

@@ -33,24 +33,27 @@ func newPlanJSON(p onboarding.Plan) planJSON {
 
 // onboardingJSON is the API's view of an onboarding; lists leave Phases out.
 type onboardingJSON struct {
-	ID           string      `json:"id"`
-	AccountID    string      `json:"account_id"`
-	AccountName  string      `json:"account_name"`
-	Plan         string      `json:"plan"`
-	PlanVersion  int         `json:"plan_version"`
-	Status       string      `json:"status"`
-	Health       string      `json:"health"`
-	Progress     int         `json:"progress"`
-	TasksDone    int         `json:"tasks_done"`
-	TasksTotal   int         `json:"tasks_total"`
-	StartDate    string      `json:"start_date"`
-	TargetGoLive *string     `json:"target_go_live"`
-	WentLiveAt   *time.Time  `json:"went_live_at"`
-	WorkflowID   string      `json:"workflow_id"`
-	Version      int64       `json:"version"`
-	CreatedAt    time.Time   `json:"created_at"`
-	UpdatedAt    time.Time   `json:"updated_at"`
-	Phases       []phaseJSON `json:"phases,omitempty"`
+	ID           string  `json:"id"`
+	AccountID    string  `json:"account_id"`
+	AccountName  string  `json:"account_name"`
+	Plan         string  `json:"plan"`
+	PlanVersion  int     `json:"plan_version"`
+	Status       string  `json:"status"`
+	Health       string  `json:"health"`
+	HealthLabel  string  `json:"health_label"`
+	Progress     int     `json:"progress"`
+	TasksDone    int     `json:"tasks_done"`
+	TasksTotal   int     `json:"tasks_total"`
+	StartDate    string  `json:"start_date"`
+	TargetGoLive *string `json:"target_go_live"`
+	// ForecastGoLive is the workflow's projected go-live day (null before it projects one).
+	ForecastGoLive *string     `json:"forecast_go_live"`
+	WentLiveAt     *time.Time  `json:"went_live_at"`
+	WorkflowID     string      `json:"workflow_id"`
+	Version        int64       `json:"version"`
+	CreatedAt      time.Time   `json:"created_at"`
+	UpdatedAt      time.Time   `json:"updated_at"`
+	Phases         []phaseJSON `json:"phases,omitempty"`
 }
 
 type phaseJSON struct {
@@ -72,6 +75,7 @@ type taskJSON struct {
 	Assignee      *string    `json:"assignee"`
 	Required      bool       `json:"required"`
 	NextStep      bool       `json:"next_step"`
+	Overdue       bool       `json:"overdue"`
 	BlockedReason string     `json:"blocked_reason,omitempty"`
 	CompletedAt   *time.Time `json:"completed_at,omitempty"`
 }
@@ -81,7 +85,7 @@ func newOnboardingJSON(d store.OnboardingDetail) onboardingJSON {
 	o := d.Onboarding
 	out := onboardingJSON{
 		ID: o.ID, AccountID: o.AccountID, AccountName: o.AccountName, Plan: o.PlanKey, PlanVersion: o.PlanVersion,
-		Status: string(o.Status), Health: string(o.Health), Progress: o.Progress, TasksDone: o.TasksDone, TasksTotal: o.TasksTotal,
+		Status: string(o.Status), Health: string(o.Health), HealthLabel: o.Health.Label(), Progress: o.Progress, TasksDone: o.TasksDone, TasksTotal: o.TasksTotal,
 		StartDate: o.StartDate.Format(time.DateOnly), WentLiveAt: o.WentLiveAt, WorkflowID: o.WorkflowID,
 		Version: o.StateVersion, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
@@ -89,9 +93,14 @@ func newOnboardingJSON(d store.OnboardingDetail) onboardingJSON {
 		d := o.TargetGoLive.Format(time.DateOnly)
 		out.TargetGoLive = &d
 	}
+	if o.ForecastGoLive != nil {
+		d := o.ForecastGoLive.Format(time.DateOnly)
+		out.ForecastGoLive = &d
+	}
 	byPhase := map[string][]taskJSON{}
+	now := time.Now()
 	for _, t := range d.Tasks {
-		byPhase[t.PhaseKey] = append(byPhase[t.PhaseKey], newTaskJSON(t))
+		byPhase[t.PhaseKey] = append(byPhase[t.PhaseKey], newTaskJSON(t, now))
 	}
 	for _, p := range d.Phases {
 		out.Phases = append(out.Phases, phaseJSON{Key: p.Key, Name: p.Name, Status: string(p.Status), Progress: p.Progress,
@@ -100,9 +109,10 @@ func newOnboardingJSON(d store.OnboardingDetail) onboardingJSON {
 	return out
 }
 
-func newTaskJSON(t store.OnboardingTask) taskJSON {
+func newTaskJSON(t store.OnboardingTask, now time.Time) taskJSON {
 	out := taskJSON{Key: t.Key, Title: t.Title, Owner: string(t.Owner), Type: string(t.Type), Status: string(t.Status),
 		DependsOn: orEmpty([]string(t.DependsOn)), DueAt: t.DueAt, Required: t.Required, NextStep: t.NextStep,
+		Overdue:       t.DueAt != nil && onboarding.Overdue(t.Status, *t.DueAt, now),
 		BlockedReason: t.BlockedReason, CompletedAt: t.CompletedAt}
 	if t.Assignee != "" {
 		out.Assignee = &t.Assignee

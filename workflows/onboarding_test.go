@@ -56,6 +56,7 @@ func newState(now time.Time) onboarding.State {
 	s := newNudgedState(now)
 	s.Nudging = &onboarding.Nudging{Policy: onboarding.DefaultReminderPolicy(), Since: now.AddDate(1, 0, 0),
 		HealthTold: onboarding.HealthOnTrack}
+	s.Forecast = s.ComputeForecast(now)
 	return s
 }
 
@@ -572,6 +573,7 @@ func TestHealthFollowsCustomerIdleTime(t *testing.T) {
 	for i := range st.Tasks { // nothing falls due during the test
 		st.Tasks[i].DueAt = st.Tasks[i].DueAt.AddDate(0, 3, 0)
 	}
+	st.Forecast = st.ComputeForecast(h.start)
 	day := 24 * time.Hour
 	idle7 := h.query(7*day + time.Hour)
 	h.update(8*day, act("r1", "intake", onboarding.ActionComplete)) // the customer acts

@@ -12,8 +12,11 @@ const (
 )
 
 // Overdue reports whether a task is past its due moment and not done.
-func (t TaskState) Overdue(now time.Time) bool {
-	return !t.Status.Done() && !t.DueAt.IsZero() && now.After(t.DueAt)
+func (t TaskState) Overdue(now time.Time) bool { return Overdue(t.Status, t.DueAt, now) }
+
+// Overdue reports whether a task in status s, due at due (zero: no due date), is overdue at now.
+func Overdue(s TaskStatus, due, now time.Time) bool {
+	return !s.Done() && !due.IsZero() && now.After(due)
 }
 
 // ComputeHealth derives health at now from the share of due tasks that are overdue and
@@ -42,11 +45,13 @@ func (s *State) ComputeHealth(now time.Time) Health {
 	return HealthOnTrack
 }
 
-// RefreshHealth recomputes health at now and reports whether it changed; a change
-// raises the version so the read model takes it.
+// RefreshHealth recomputes health (and, once nudging is on, the forecast go-live) at now
+// and reports whether either changed; a change raises the version so the read model
+// takes it.
 func (s *State) RefreshHealth(now time.Time) bool {
 	h := s.ComputeHealth(now)
-	if h == s.Health {
+	moved := s.refreshForecast(now)
+	if h == s.Health && !moved {
 		return false
 	}
 	s.Health = h

@@ -116,6 +116,7 @@ func (s *State) ApplyLifecycle(r LifecycleRequest, now time.Time) (bool, error) 
 	}
 	s.remember(r.RequestID)
 	s.Health = s.ComputeHealth(now)
+	s.refreshForecast(now)
 	s.Version++
 	return true, nil
 }

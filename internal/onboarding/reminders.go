@@ -116,6 +116,7 @@ func (r Reminder) TaskKeys() []string {
 func (s *State) EnableNudging(p ReminderPolicy, now time.Time) {
 	if s.Nudging == nil {
 		s.Nudging = &Nudging{Policy: p, Since: now, HealthTold: s.Health}
+		s.Forecast = s.ComputeForecast(now)
 	}
 }
 

@@ -378,3 +378,30 @@ func TestASecondReminderWaitsForTheNextDay(t *testing.T) {
 		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(w.log, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestForecastFollowsTheSlip(t *testing.T) {
+	s, start := nudged(t, "Europe/Paris")
+	// On plan: the last required task (security, due Thu 12 March) sets the forecast.
+	if got, want := s.ComputeForecast(start), time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Fatalf("forecast on plan = %v, want %v", got, want)
+	}
+	// profile (due the end of Thu 5) still open on Tue 10 March at 10:00 is projected a
+	// day later, Wed 11 at 10:00: 5 days 10 hours late. Security, which waits on it and
+	// is due at the end of Thu 12, slips as much: Wed 18.
+	tue := time.Date(2026, 3, 10, 10, 0, 0, 0, s.Location())
+	if got, want := s.ComputeForecast(tue), time.Date(2026, 3, 18, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("forecast with profile 5 days late = %v, want %v", got, want)
+	}
+	// Blocked, it needs a day longer.
+	if _, err := s.Apply(TaskAction{RequestID: "b", TaskKey: "profile", Action: ActionBlock, Reason: "legal",
+		Actor: "contact:c", ActorSide: OwnerCustomer}, tue); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.ComputeForecast(tue), time.Date(2026, 3, 19, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("forecast with profile blocked = %v, want %v", got, want)
+	}
+	// The state keeps the forecast current with every change.
+	if !s.Forecast.Equal(time.Date(2026, 3, 19, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("state's forecast after the block = %v", s.Forecast)
+	}
+}

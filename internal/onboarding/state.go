@@ -129,6 +129,8 @@ type State struct {
 	Notices []Notice `json:"notices,omitempty"`
 	// Nudging is the book-keeping of reminders and escalations (nil before they existed).
 	Nudging *Nudging `json:"nudging,omitempty"`
+	// Forecast is the projected go-live day (ComputeForecast), kept once nudging is on.
+	Forecast time.Time `json:"forecast,omitzero"`
 	// PausedAt is when a paused onboarding was paused.
 	PausedAt time.Time `json:"paused_at,omitzero"`
 	// CloseReason says why the onboarding was cancelled.

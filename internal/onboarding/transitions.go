@@ -210,6 +210,7 @@ func (s *State) Apply(a TaskAction, now time.Time) (bool, error) {
 	}
 	s.remember(a.RequestID)
 	s.refreshStatus(now)
+	s.refreshForecast(now)
 	s.Version++
 	return true, nil
 }

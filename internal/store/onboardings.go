@@ -34,6 +34,8 @@ type Onboarding struct {
 	WentLiveAt       *time.Time        `db:"went_live_at"`
 	// LastCustomerActivity is when the customer last acted (nil before it was recorded).
 	LastCustomerActivity *time.Time `db:"last_customer_activity"`
+	// ForecastGoLive is the projected go-live day (nil: none projected).
+	ForecastGoLive *time.Time `db:"forecast_go_live"`
 	StateVersion         int64      `db:"state_version"`
 	CreatedAt            time.Time  `db:"created_at"`
 	UpdatedAt            time.Time  `db:"updated_at"`
@@ -42,7 +44,7 @@ type Onboarding struct {
 const onboardingSelect = `SELECT o.id, o.workspace_id, o.account_id, a.name AS account_name, a.timezone AS account_timezone, o.plan_template_id,
 	o.plan_key, o.plan_version, o.workflow_id, o.status, o.health, o.progress, o.customer_progress,
 	o.tasks_done, o.tasks_total, o.start_date, o.target_go_live, o.went_live_at, o.state_version,
-	o.created_at, o.updated_at, o.last_customer_activity
+	o.created_at, o.updated_at, o.last_customer_activity, o.forecast_go_live
 	FROM onboardings o JOIN accounts a ON a.id = o.account_id`
 
 // OnboardingFilter narrows a list of onboardings; empty fields match everything.
@@ -63,11 +65,11 @@ func (s *Store) CreateOnboarding(ctx context.Context, o Onboarding, snap Snapsho
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO onboardings (id, workspace_id, account_id, plan_template_id, plan_key, plan_version,
 				workflow_id, status, health, progress, customer_progress, tasks_done, tasks_total,
-				start_date, target_go_live, state_version, last_customer_activity)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+				start_date, target_go_live, state_version, last_customer_activity, forecast_go_live)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::date)`,
 			o.ID, o.WorkspaceID, o.AccountID, o.PlanTemplateID, o.PlanKey, o.PlanVersion, o.WorkflowID,
 			snap.Status, snap.Health, snap.Progress, snap.CustomerProgress, snap.TasksDone, snap.TasksTotal,
-			o.StartDate, o.TargetGoLive, snap.Version, timePtr(snap.LastCustomerActivity))
+			o.StartDate, o.TargetGoLive, snap.Version, timePtr(snap.LastCustomerActivity), datePtr(snap.ForecastGoLive))
 		if err != nil {
 			return fmt.Errorf("store: create onboarding: %w", conflict(err))
 		}
@@ -141,10 +143,11 @@ func updateOnboarding(ctx context.Context, tx *sqlx.Tx, snap Snapshot) (bool, er
 	res, err := tx.ExecContext(ctx, `
 		UPDATE onboardings SET status = $3, health = $4, progress = $5, customer_progress = $6,
 			tasks_done = $7, tasks_total = $8, went_live_at = $9, state_version = $2, updated_at = now(),
-			last_customer_activity = $10, target_go_live = coalesce($11::date, target_go_live)
+			last_customer_activity = $10, target_go_live = coalesce($11::date, target_go_live), forecast_go_live = $12::date
 		WHERE id = $1 AND state_version <= $2`,
 		snap.OnboardingID, snap.Version, snap.Status, snap.Health, snap.Progress, snap.CustomerProgress,
-		snap.TasksDone, snap.TasksTotal, timePtr(snap.WentLiveAt), timePtr(snap.LastCustomerActivity), datePtr(snap.TargetGoLive))
+		snap.TasksDone, snap.TasksTotal, timePtr(snap.WentLiveAt), timePtr(snap.LastCustomerActivity), datePtr(snap.TargetGoLive),
+		datePtr(snap.ForecastGoLive))
 	if err != nil {
 		return false, fmt.Errorf("store: update onboarding: %w", err)
 	}
@@ -156,4 +159,13 @@ func onboardingExists(ctx context.Context, tx *sqlx.Tx, id string) (bool, error)
 	var exists bool
 	err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM onboardings WHERE id = $1)`, id)
 	return exists, err
+}
+
+// SlipDays is how many days the forecast go-live lies beyond the target (0 when on time
+// or either is unknown).
+func (o Onboarding) SlipDays() int {
+	if o.ForecastGoLive == nil || o.TargetGoLive == nil {
+		return 0
+	}
+	return max(int(o.ForecastGoLive.Sub(*o.TargetGoLive).Hours()/24), 0)
 }

@@ -26,6 +26,8 @@ type Snapshot struct {
 	WentLiveAt       time.Time
 	// LastCustomerActivity is when the customer last acted.
 	LastCustomerActivity time.Time
+	// ForecastGoLive is the projected go-live day (zero: none projected).
+	ForecastGoLive time.Time
 	Phases               []OnboardingPhase
 	Tasks                []OnboardingTask
 }
@@ -38,7 +40,7 @@ func NewSnapshot(st *onboarding.State) Snapshot {
 		Status: st.Status, Health: st.Health, Progress: all.Percent(),
 		CustomerProgress: st.Progress(onboarding.CustomerVisible).Percent(),
 		TasksDone:        all.Done, TasksTotal: all.Total, TargetGoLive: st.TargetGoLive, WentLiveAt: st.WentLiveAt,
-		LastCustomerActivity: st.LastCustomerActivity,
+		LastCustomerActivity: st.LastCustomerActivity, ForecastGoLive: st.Forecast,
 	}
 	customer := st.Phases(onboarding.CustomerVisible)
 	for i, ph := range st.Phases(onboarding.AllTasks) {
