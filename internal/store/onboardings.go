@@ -36,9 +36,9 @@ type Onboarding struct {
 	LastCustomerActivity *time.Time `db:"last_customer_activity"`
 	// ForecastGoLive is the projected go-live day (nil: none projected).
 	ForecastGoLive *time.Time `db:"forecast_go_live"`
-	StateVersion         int64      `db:"state_version"`
-	CreatedAt            time.Time  `db:"created_at"`
-	UpdatedAt            time.Time  `db:"updated_at"`
+	StateVersion   int64      `db:"state_version"`
+	CreatedAt      time.Time  `db:"created_at"`
+	UpdatedAt      time.Time  `db:"updated_at"`
 }
 
 const onboardingSelect = `SELECT o.id, o.workspace_id, o.account_id, a.name AS account_name, a.timezone AS account_timezone, o.plan_template_id,

@@ -28,8 +28,8 @@ type Snapshot struct {
 	LastCustomerActivity time.Time
 	// ForecastGoLive is the projected go-live day (zero: none projected).
 	ForecastGoLive time.Time
-	Phases               []OnboardingPhase
-	Tasks                []OnboardingTask
+	Phases         []OnboardingPhase
+	Tasks          []OnboardingTask
 }
 
 // NewSnapshot derives the read model from the workflow's state.
