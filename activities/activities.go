@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/onboard-oss/onboard/internal/onboarding"
@@ -27,7 +28,9 @@ type SaveReadModelInput struct {
 	Action *onboarding.TaskAction `json:"action,omitempty"`
 	// Lifecycle is the pause, resume or cancel that produced the state, if one did.
 	Lifecycle *onboarding.LifecycleRequest `json:"lifecycle,omitempty"`
-	At        time.Time                    `json:"at"`
+	// Snooze is the snoozing of reminders that produced the state, if one did.
+	Snooze *onboarding.SnoozeRequest `json:"snooze,omitempty"`
+	At     time.Time                 `json:"at"`
 }
 
 // SaveReadModel writes the onboarding's read model at the state's version (an older
@@ -41,6 +44,8 @@ func (a *Activities) SaveReadModel(ctx context.Context, in SaveReadModelInput) e
 		event = auditEvent(in)
 	case in.Lifecycle != nil:
 		event = lifecycleEvent(in)
+	case in.Snooze != nil:
+		event = snoozeEvent(in)
 	}
 	if _, err := a.Store.SaveSnapshot(ctx, snap, event); err != nil {
 		return fmt.Errorf("save read model: %w", err)
@@ -76,6 +81,14 @@ func lifecycleEvent(in SaveReadModelInput) *store.AuditEvent {
 		e.RequestID = &rid
 	}
 	return e
+}
+
+func snoozeEvent(in SaveReadModelInput) *store.AuditEvent {
+	req := in.Snooze
+	detail, _ := json.Marshal(map[string]any{"until": req.Until, "version": in.State.Version, "at": in.At})
+	onboardingID, version, rid := in.State.OnboardingID, in.State.Version, req.RequestID
+	return &store.AuditEvent{WorkspaceID: in.State.WorkspaceID, OnboardingID: &onboardingID, StateVersion: &version,
+		Actor: req.Actor, Action: "task.snooze", Subject: strings.Join(req.Tasks, ","), RequestID: &rid, Detail: detail}
 }
 
 // RejectedActionInput is a queued task action the workflow could not apply.

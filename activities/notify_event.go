@@ -9,6 +9,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/onboard-oss/onboard/internal/auth"
 	"github.com/onboard-oss/onboard/internal/config"
 	"github.com/onboard-oss/onboard/internal/notify"
 	"github.com/onboard-oss/onboard/internal/onboarding"
@@ -23,6 +24,7 @@ type event struct {
 	account    store.Account
 	onboarding *store.Onboarding
 	tasks      []notify.TaskLine // a reminder's tasks still open, read when it is delivered
+	taskKeys   []string
 	digest     []notify.OnboardingLine
 	contact    *store.Contact   // the one contact of an invite, sign-in link or bounce
 	contacts   []store.Contact  // the account's contacts
@@ -155,10 +157,17 @@ func (ev *event) loadTasks(ctx context.Context, st *store.Store) error {
 			if t.DueAt != nil {
 				line.Due, line.Overdue = t.DueAt.In(loc).Format("Mon 2 Jan 2006"), now.After(*t.DueAt)
 			}
-			ev.tasks = append(ev.tasks, line)
+			ev.tasks, ev.taskKeys = append(ev.tasks, line), append(ev.taskKeys, t.Key)
 		}
 	}
 	return nil
+}
+
+// snoozeLinkExpiry is when a snooze link made at now stops working: SnoozeLinkTTL after
+// the end of the day, so a retried send on the same day carries the very same link
+// (the provider would refuse a changed message under the same idempotency key).
+func snoozeLinkExpiry(now time.Time) time.Time {
+	return now.UTC().Truncate(24 * time.Hour).Add(24*time.Hour + auth.SnoozeLinkTTL)
 }
 
 // digestStaleAfter and digestGoLiveWithin decide which onboardings a CSM's morning
@@ -208,8 +217,10 @@ func (ev *event) reminder() []delivery {
 		return nil
 	}
 	out := ev.toContacts("Open your portal", ev.cfg.BaseURL+"/portal")
+	snooze := auth.SnoozeLink(ev.cfg.BaseURL, ev.cfg.Secret, auth.Snooze{OnboardingID: ev.onboarding.ID,
+		Tasks: ev.taskKeys, Days: 2, Expires: snoozeLinkExpiry(time.Now())})
 	for i := range out {
-		out[i].msg.Tasks = ev.tasks
+		out[i].msg.Tasks, out[i].msg.SnoozeURL = ev.tasks, snooze
 	}
 	return out
 }

@@ -127,7 +127,7 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 		cfg.SecureCookies = false
 	}
 	cfg.TemporalUIURL = "http://temporal-ui.test"
-	cfg.Secret = "test-secret-of-at-least-thirty-two-chars"
+	cfg.Secret = harnessSecret
 	h.cfg = cfg
 	srv, err := api.New(cfg, st, h.engine, metrics.New(), testenv.Logger())
 	if err != nil {
@@ -311,3 +311,8 @@ func sdkLogger() sdklog.Logger {
 	}
 	return quietSDKLogger{}
 }
+
+// harnessSecret is the test server's ONBOARD_SECRET.
+const harnessSecret = "test-secret-of-at-least-thirty-two-chars"
+
+func (h *harness) secret() string { return harnessSecret }

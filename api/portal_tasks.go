@@ -22,6 +22,8 @@ type portalTaskPage struct {
 	// say they are blocked. Nothing on the vendor's tasks.
 	Buttons  []actionButton
 	CanBlock bool
+	// CanSnooze offers "Remind me in 2 days"; Snoozed says it was just pressed.
+	CanSnooze, Snoozed bool
 	// RequestID makes the page's buttons idempotent: a double click acts once.
 	RequestID string
 	Loc       *time.Location
@@ -98,6 +100,7 @@ func (s *Server) renderTaskWith(c *gin.Context, status int, d store.OnboardingDe
 			page.Buttons = append(page.Buttons, actionButton{Action: a, Label: buttonLabels[a], Primary: a == onboarding.ActionComplete})
 		}
 	}
+	page.CanSnooze, page.Snoozed = canSnooze(t), c.Query("snoozed") == "1"
 	contact := c.MustGet(ctxContact).(store.Contact)
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, status, "portal/task", view{Title: t.Title, CSRF: se.CSRFToken, User: contact.Name, Data: page,

@@ -27,6 +27,8 @@ const (
 	legacySignalTaskAction = "task-action"
 	// UpdateLifecycle pauses, resumes or cancels the onboarding.
 	UpdateLifecycle = "lifecycle"
+	// UpdateSnooze puts off the customer's reminders about some tasks.
+	UpdateSnooze = "snooze-reminders"
 	// QueryState returns the full onboarding.State.
 	QueryState = "state"
 	// DefaultTaskQueue is the task queue the worker polls unless configured otherwise.

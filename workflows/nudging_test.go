@@ -6,8 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/testsuite"
+
 	"github.com/onboard-oss/onboard/internal/notify"
 	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/workflows"
 )
 
 // sent lists the notifications as "Mon 02 Mar 09:00 kind key [tasks]", in UTC.
@@ -126,5 +129,47 @@ func TestPauseResumeAndCancel(t *testing.T) {
 	}
 	if !slices.Equal(audited, []string{"pause", "resume", "cancel"}) {
 		t.Errorf("read model writes with a lifecycle change: %v", audited)
+	}
+}
+
+// Snoozing intake on Monday for five days holds back Wednesday's due-day reminder: the
+// next one goes in the first sending window after the snooze, Monday 9 March, as the
+// overdue reminder it has become by then.
+func TestSnoozeMovesTheReminder(t *testing.T) {
+	h := newHarness(t)
+	until := h.start.Add(5*24*time.Hour + time.Hour) // Sat 7 March 10:00
+	snooze := &outcome{}
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(workflows.UpdateSnooze, "snooze-1", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { snooze.rejected = err },
+			OnComplete: func(_ any, err error) { snooze.completed, snooze.err = true, err },
+		}, onboarding.SnoozeRequest{RequestID: "s1", Tasks: []string{"intake"}, Until: until, Actor: "contact:jane"})
+	}, time.Hour)
+	vendor := &outcome{}
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(workflows.UpdateSnooze, "snooze-2", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { vendor.rejected = err }, OnComplete: func(any, error) {},
+		}, onboarding.SnoozeRequest{RequestID: "s2", Tasks: []string{"welcome"}, Until: until, Actor: "contact:jane"})
+	}, 2*time.Hour)
+	h.cancel(8 * 24 * time.Hour)
+	h.run(newNudgedState(h.start))
+	if !snooze.completed || snooze.err != nil || snooze.rejected != nil {
+		t.Fatalf("snooze: %+v", snooze)
+	}
+	if vendor.rejected == nil {
+		t.Error("snoozing the vendor's task was accepted")
+	}
+	var reminders []string
+	for _, line := range h.sent() {
+		if !strings.Contains(line, "escalation") {
+			reminders = append(reminders, line)
+		}
+	}
+	want := []string{
+		"Mon 02 Mar 09:00 reminder_digest reminder:ob-1:2026-03-02 intake",
+		"Mon 09 Mar 09:00 overdue reminder:ob-1:2026-03-09 intake",
+	}
+	if !slices.Equal(reminders, want) {
+		t.Errorf("reminders:\n%s\nwant:\n%s", strings.Join(reminders, "\n"), strings.Join(want, "\n"))
 	}
 }

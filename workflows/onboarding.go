@@ -75,12 +75,40 @@ func (w *onboardingWorkflow) register(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateLifecycle, w.handleLifecycle, workflow.UpdateHandlerOptions{
+	err = workflow.SetUpdateHandlerWithOptions(ctx, UpdateLifecycle, w.handleLifecycle, workflow.UpdateHandlerOptions{
 		Validator: func(r onboarding.LifecycleRequest) error {
 			return asApplicationError(w.state.ValidateLifecycle(r))
 		},
 		Description: "Pause, resume or cancel the onboarding",
 	})
+	if err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSnooze, w.handleSnooze, workflow.UpdateHandlerOptions{
+		Validator: func(ctx workflow.Context, r onboarding.SnoozeRequest) error {
+			return asApplicationError(w.state.ValidateSnooze(r, workflow.Now(ctx)))
+		},
+		Description: "Put off the customer's reminders about some tasks",
+	})
+}
+
+// handleSnooze puts off reminders and returns once the read model shows it; the next
+// wake-up moves with it.
+func (w *onboardingWorkflow) handleSnooze(ctx workflow.Context, r onboarding.SnoozeRequest) (TaskActionResult, error) {
+	now := workflow.Now(ctx)
+	applied, err := w.state.ApplySnooze(r, now)
+	if err != nil {
+		return TaskActionResult{}, asApplicationError(err)
+	}
+	if applied {
+		err = w.save(ctx, activities.SaveReadModelInput{Snooze: &r, At: now})
+	} else {
+		err = workflow.Await(ctx, func() bool { return w.saved >= w.state.Version })
+	}
+	if err != nil {
+		return TaskActionResult{}, err
+	}
+	return TaskActionResult{Applied: applied, Version: w.state.Version, Status: w.state.Status}, nil
 }
 
 // handleLifecycle pauses, resumes or cancels the onboarding and returns once the read

@@ -43,7 +43,8 @@ import (
 // own name, "task-action-queued" (the workflow listens on both names); v4: the go-live
 // announced through the Notify activity (GetVersion "announce-go-live"); v5: reminders and
 // escalations (GetVersion "nudge-reminders-escalations", with a reminder sent when the
-// recording ran inside a sending window) and a pause and resume through the lifecycle Update.
+// recording ran inside a sending window), a pause and resume through the lifecycle Update,
+// and a snooze through its Update.
 const recordedHistory = "testdata/onboarding_v5.json"
 
 func TestReplayCommittedHistories(t *testing.T) {
@@ -75,6 +76,8 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	r := newRealRun(t, ctx)
 
 	r.reject(ctx, act("rej-1", "configure", onboarding.ActionComplete), "dependencies_pending")
+	r.snooze(ctx, "s-1", onboarding.SnoozeRequest{RequestID: "sn-1", Tasks: []string{"intake"},
+		Until: time.Now().Add(24 * time.Hour), Actor: "contact:jane"})
 	r.apply(ctx, "u-1", act("r-1", "intake", onboarding.ActionStart), true)
 	block := act("r-2", "intake", onboarding.ActionBlock)
 	block.Reason = "waiting for the customer's IT team"
@@ -93,8 +96,8 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	if err := r.run.Get(ctx, &res); err != nil {
 		t.Fatalf("workflow: %v", err)
 	}
-	if res.Status != onboarding.StatusCompleted || res.Version != 9 {
-		t.Errorf("result %+v, want completed at version 9", res)
+	if res.Status != onboarding.StatusCompleted || res.Version != 10 {
+		t.Errorf("result %+v, want completed at version 10", res)
 	}
 	o, err := r.store.Onboarding(ctx, r.state.WorkspaceID, r.state.OnboardingID)
 	if err != nil {
@@ -271,16 +274,26 @@ func (r *realRun) apply(ctx context.Context, updateID string, a onboarding.TaskA
 
 func (r *realRun) lifecycle(ctx context.Context, updateID string, req onboarding.LifecycleRequest) {
 	r.t.Helper()
+	r.mustUpdate(ctx, updateID, workflows.UpdateLifecycle, req)
+}
+
+func (r *realRun) snooze(ctx context.Context, updateID string, req onboarding.SnoozeRequest) {
+	r.t.Helper()
+	r.mustUpdate(ctx, updateID, workflows.UpdateSnooze, req)
+}
+
+func (r *realRun) mustUpdate(ctx context.Context, updateID, name string, arg any) {
+	r.t.Helper()
 	h, err := r.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: r.run.GetID(), UpdateID: updateID, UpdateName: workflows.UpdateLifecycle,
-		Args: []any{req}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		WorkflowID: r.run.GetID(), UpdateID: updateID, UpdateName: name,
+		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	var res workflows.TaskActionResult
 	if err == nil {
 		err = h.Get(ctx, &res)
 	}
 	if err != nil || !res.Applied {
-		r.t.Fatalf("%s: %+v, %v", req.Action, res, err)
+		r.t.Fatalf("%s: %+v, %v", name, res, err)
 	}
 }
 

@@ -149,6 +149,16 @@ func (g *updateGate) enter(ctx context.Context, workflowID string) (leave func()
 // caller hears ErrUnavailable and can try again. A refusal returns
 // *onboarding.TransitionError.
 func (e *Engine) Lifecycle(ctx context.Context, o store.Onboarding, r onboarding.LifecycleRequest) (Outcome, error) {
+	return e.update(ctx, o, workflows.UpdateLifecycle, r.RequestID, r)
+}
+
+// Snooze puts off the customer's reminders about some tasks, like Lifecycle.
+func (e *Engine) Snooze(ctx context.Context, o store.Onboarding, r onboarding.SnoozeRequest) (Outcome, error) {
+	return e.update(ctx, o, workflows.UpdateSnooze, r.RequestID, r)
+}
+
+// update sends one Update that is answered now or not at all (no signal fallback).
+func (e *Engine) update(ctx context.Context, o store.Onboarding, name, id string, arg any) (Outcome, error) {
 	updCtx, cancel := context.WithTimeout(ctx, e.UpdateTimeout)
 	defer cancel()
 	leave, err := e.updates.enter(updCtx, o.WorkflowID)
@@ -158,8 +168,8 @@ func (e *Engine) Lifecycle(ctx context.Context, o store.Onboarding, r onboarding
 	defer leave()
 	var res workflows.TaskActionResult
 	handle, err := e.Temporal.UpdateWorkflow(updCtx, client.UpdateWorkflowOptions{
-		WorkflowID: o.WorkflowID, UpdateID: r.RequestID, UpdateName: workflows.UpdateLifecycle,
-		Args: []any{r}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		WorkflowID: o.WorkflowID, UpdateID: id, UpdateName: name,
+		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {
 		err = handle.Get(updCtx, &res)
@@ -170,6 +180,6 @@ func (e *Engine) Lifecycle(ctx context.Context, o store.Onboarding, r onboarding
 	if rejected := transitionError(err); rejected != nil {
 		return Outcome{}, rejected
 	}
-	e.Log.Error("lifecycle update failed", "workflow_id", o.WorkflowID, "action", r.Action, "error", err)
+	e.Log.Error("update failed", "workflow_id", o.WorkflowID, "update", name, "error", err)
 	return Outcome{}, ErrUnavailable
 }

@@ -59,6 +59,8 @@ type Message struct {
 	Onboardings []OnboardingLine
 	// WorkflowURL opens the onboarding's workflow in the Temporal Web UI (staff messages).
 	WorkflowURL string
+	// SnoozeURL puts a reminder's tasks off for two days, without a sign-in.
+	SnoozeURL string
 }
 
 // TaskLine is one task in a message.

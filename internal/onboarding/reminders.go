@@ -163,7 +163,7 @@ func (s *State) reminderMoment(t Task, ts *TaskState, level int, loc *time.Locat
 	default:
 		return time.Time{}
 	}
-	return p.nextWindow(at, loc)
+	return p.nextWindow(later(at, ts.SnoozedUntil), loc)
 }
 
 // actionableSince is when the last dependency of t was done; zero for a task without

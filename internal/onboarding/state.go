@@ -94,6 +94,8 @@ type TaskState struct {
 	BlockedAt     time.Time  `json:"blocked_at,omitzero"`
 	// Reminded is the last reminder level the customer was sent for the task.
 	Reminded int `json:"reminded,omitempty"`
+	// SnoozedUntil puts off reminders about the task until then.
+	SnoozedUntil time.Time `json:"snoozed_until,omitzero"`
 	// Unblocked is the status an unblock returns the task to.
 	Unblocked   TaskStatus `json:"unblocked,omitempty"`
 	StartedAt   time.Time  `json:"started_at,omitzero"`

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // OnboardingDetail is one onboarding with its phases and tasks, each in plan order.
 type OnboardingDetail struct {
@@ -61,4 +64,18 @@ func (s *Store) OnboardingDetails(ctx context.Context, list []Onboarding) ([]Onb
 		d.Tasks = append(d.Tasks, t)
 	}
 	return out, nil
+}
+
+// OnboardingDetailByID returns an onboarding with its phases and tasks whatever its
+// workspace: only for a caller whose authority names the onboarding itself (a signed link).
+func (s *Store) OnboardingDetailByID(ctx context.Context, id string) (OnboardingDetail, error) {
+	var o Onboarding
+	if err := s.db.GetContext(ctx, &o, onboardingSelect+` WHERE o.id = $1`, id); err != nil {
+		return OnboardingDetail{}, fmt.Errorf("store: onboarding: %w", notFound(err))
+	}
+	list, err := s.OnboardingDetails(ctx, []Onboarding{o})
+	if err != nil {
+		return OnboardingDetail{}, err
+	}
+	return list[0], nil
 }
