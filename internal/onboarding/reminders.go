@@ -333,10 +333,7 @@ type Escalation struct {
 func (s *State) DueEscalations(now time.Time) []Escalation {
 	n := s.Nudging
 	if n == nil || s.Status != StatusActive {
-		if n != nil {
-			n.HealthTold = s.Health
-		}
-		return nil
+		return nil // a paused onboarding's health is not news; the CSM keeps what they were told
 	}
 	var out []Escalation
 	add := func(cause, reason string) {

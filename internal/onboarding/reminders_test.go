@@ -405,3 +405,24 @@ func TestForecastFollowsTheSlip(t *testing.T) {
 		t.Errorf("state's forecast after the block = %v", s.Forecast)
 	}
 }
+
+func TestPauseAndResumeDoNotRepeatAHealthEscalation(t *testing.T) {
+	s, start := nudged(t, "UTC")
+	late := start.AddDate(0, 0, 10)
+	s.RefreshHealth(late)
+	if got := s.DueEscalations(late); len(got) == 0 || !strings.HasPrefix(got[len(got)-1].Cause, "health:off_track") {
+		t.Fatalf("escalations when off track: %+v", got)
+	}
+	for i, a := range []LifecycleAction{LifecyclePause, LifecycleResume} {
+		at := late.Add(time.Duration(i+1) * time.Hour)
+		if _, err := s.ApplyLifecycle(LifecycleRequest{RequestID: string(a), Action: a, Actor: "staff:s"}, at); err != nil {
+			t.Fatal(err)
+		}
+		s.RefreshHealth(at)
+		for _, e := range s.DueEscalations(at) {
+			if strings.HasPrefix(e.Cause, "health:") {
+				t.Errorf("after %s: escalated %s again", a, e.Cause)
+			}
+		}
+	}
+}
