@@ -198,4 +198,15 @@ func TestBrowserStaffDashboard(t *testing.T) {
 	if title := p.text(`h1`); title != "acme Customer" {
 		t.Fatalf("detail title %q", title)
 	}
+	// Pause and resume from the page: the buttons follow the status.
+	p.do(chromedp.Click(`button[data-lifecycle=pause]`), chromedp.WaitVisible(`button[data-lifecycle=resume]`),
+		screenshot("staff-onboarding-paused"))
+	if body := p.text(`main`); !strings.Contains(body, "Paused: no reminders go") || strings.Contains(body, "Reopen") || strings.Contains(body, "Skip") {
+		t.Errorf("the paused page does not say what pausing means, or still offers task actions")
+	}
+	p.do(chromedp.Click(`button[data-lifecycle=resume]`), chromedp.WaitVisible(`button[data-lifecycle=pause]`))
+	got := h.call("GET", "/api/v1/onboardings/"+o["id"].(string), tn.key, nil).expect(t, 200).body
+	if got["status"] != "active" {
+		t.Errorf("after pause and resume in the browser: %v", got["status"])
+	}
 }

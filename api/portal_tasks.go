@@ -93,14 +93,18 @@ func (s *Server) renderTaskWith(c *gin.Context, status int, d store.OnboardingDe
 			}
 		}
 	}
-	for _, a := range customerActions(t) {
+	actions := customerActions(t)
+	if !d.Status.TakesTaskActions() {
+		actions = nil
+	}
+	for _, a := range actions {
 		if a == onboarding.ActionBlock {
 			page.CanBlock = true
 		} else {
 			page.Buttons = append(page.Buttons, actionButton{Action: a, Label: buttonLabels[a], Primary: a == onboarding.ActionComplete})
 		}
 	}
-	page.CanSnooze, page.Snoozed = canSnooze(t), c.Query("snoozed") == "1"
+	page.CanSnooze, page.Snoozed = canSnooze(t) && d.Status == onboarding.StatusActive, c.Query("snoozed") == "1"
 	contact := c.MustGet(ctxContact).(store.Contact)
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, status, "portal/task", view{Title: t.Title, CSRF: se.CSRFToken, User: contact.Name, Data: page,

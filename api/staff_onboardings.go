@@ -106,7 +106,7 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 		data.Contacts = append(data.Contacts, contactView{Contact: ct, Invited: invited[ct.Email], Undeliverable: ct.EmailStatus != store.EmailOK})
 	}
 	for _, p := range phaseViews(d, func(store.OnboardingTask) bool { return true }) {
-		data.Phases = append(data.Phases, staffPhase{Phase: p.Phase, Tasks: staffTaskViews(p.Tasks, data.CanChange)})
+		data.Phases = append(data.Phases, staffPhase{Phase: p.Phase, Tasks: staffTaskViews(p.Tasks, data.CanChange && d.Status.TakesTaskActions())})
 	}
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, status, "staff/onboarding", view{Title: d.AccountName, CSRF: se.CSRFToken, User: u.Name, Data: data,

@@ -59,6 +59,10 @@ func (s Status) Label() string {
 		StatusCompleted: "Completed", StatusCancelled: "Cancelled"}[s]
 }
 
+// TakesTaskActions reports whether tasks of an onboarding in this status can change:
+// not while paused, nor once it is closed.
+func (s Status) TakesTaskActions() bool { return s == StatusActive || s == StatusLive }
+
 // ParseStatus returns the onboarding status named s.
 func ParseStatus(s string) (Status, bool) {
 	for _, st := range Statuses {
