@@ -30,7 +30,9 @@ type SaveReadModelInput struct {
 	Lifecycle *onboarding.LifecycleRequest `json:"lifecycle,omitempty"`
 	// Snooze is the snoozing of reminders that produced the state, if one did.
 	Snooze *onboarding.SnoozeRequest `json:"snooze,omitempty"`
-	At     time.Time                 `json:"at"`
+	// Reschedule is the moved date that produced the state, if one did.
+	Reschedule *onboarding.Reschedule `json:"reschedule,omitempty"`
+	At         time.Time              `json:"at"`
 }
 
 // SaveReadModel writes the onboarding's read model at the state's version (an older
@@ -38,57 +40,45 @@ type SaveReadModelInput struct {
 // produced that version. It runs as a local activity inside every state change.
 func (a *Activities) SaveReadModel(ctx context.Context, in SaveReadModelInput) error {
 	snap := store.NewSnapshot(&in.State)
-	var event *store.AuditEvent
-	switch {
-	case in.Action != nil:
-		event = auditEvent(in)
-	case in.Lifecycle != nil:
-		event = lifecycleEvent(in)
-	case in.Snooze != nil:
-		event = snoozeEvent(in)
-	}
-	if _, err := a.Store.SaveSnapshot(ctx, snap, event); err != nil {
+	if _, err := a.Store.SaveSnapshot(ctx, snap, auditEvent(in)); err != nil {
 		return fmt.Errorf("save read model: %w", err)
 	}
 	return nil
 }
 
+// auditEvent is the audit log entry of whatever produced the state (nil for a change
+// nobody asked for, such as health moving with time): who, what, on which task, and the
+// particulars.
 func auditEvent(in SaveReadModelInput) *store.AuditEvent {
-	act := in.Action
-	detail, _ := json.Marshal(map[string]any{"reason": act.Reason, "version": in.State.Version, "at": in.At})
-	onboardingID, version := in.State.OnboardingID, in.State.Version
-	e := &store.AuditEvent{
-		WorkspaceID: in.State.WorkspaceID, OnboardingID: &onboardingID, StateVersion: &version, Actor: act.Actor,
-		Action: "task." + string(act.Action), Subject: act.TaskKey, Detail: detail,
+	var actor, action, subject, requestID string
+	detail := map[string]any{"version": in.State.Version, "at": in.At}
+	switch {
+	case in.Action != nil:
+		a := in.Action
+		actor, action, subject, requestID, detail["reason"] = a.Actor, "task."+string(a.Action), a.TaskKey, a.RequestID, a.Reason
+	case in.Lifecycle != nil:
+		r := in.Lifecycle
+		actor, action, requestID, detail["reason"] = r.Actor, "onboarding."+string(r.Action), r.RequestID, r.Reason
+	case in.Snooze != nil:
+		r := in.Snooze
+		actor, action, subject, requestID, detail["until"] = r.Actor, "task.snooze", strings.Join(r.Tasks, ","), r.RequestID, r.Until
+	case in.Reschedule != nil:
+		r := in.Reschedule
+		actor, action, subject, requestID, detail["day"] = r.Actor, "onboarding.target_go_live", r.TaskKey, r.RequestID, r.Day.Format(time.DateOnly)
+		if r.TaskKey != "" {
+			action = "task.due_date"
+		}
+	default:
+		return nil
 	}
-	if act.RequestID != "" {
-		rid := act.RequestID
-		e.RequestID = &rid
+	body, _ := json.Marshal(detail)
+	onboardingID, version := in.State.OnboardingID, in.State.Version
+	e := &store.AuditEvent{WorkspaceID: in.State.WorkspaceID, OnboardingID: &onboardingID, StateVersion: &version,
+		Actor: actor, Action: action, Subject: subject, Detail: body}
+	if requestID != "" {
+		e.RequestID = &requestID
 	}
 	return e
-}
-
-func lifecycleEvent(in SaveReadModelInput) *store.AuditEvent {
-	req := in.Lifecycle
-	detail, _ := json.Marshal(map[string]any{"reason": req.Reason, "version": in.State.Version, "at": in.At})
-	onboardingID, version := in.State.OnboardingID, in.State.Version
-	e := &store.AuditEvent{
-		WorkspaceID: in.State.WorkspaceID, OnboardingID: &onboardingID, StateVersion: &version, Actor: req.Actor,
-		Action: "onboarding." + string(req.Action), Detail: detail,
-	}
-	if req.RequestID != "" {
-		rid := req.RequestID
-		e.RequestID = &rid
-	}
-	return e
-}
-
-func snoozeEvent(in SaveReadModelInput) *store.AuditEvent {
-	req := in.Snooze
-	detail, _ := json.Marshal(map[string]any{"until": req.Until, "version": in.State.Version, "at": in.At})
-	onboardingID, version, rid := in.State.OnboardingID, in.State.Version, req.RequestID
-	return &store.AuditEvent{WorkspaceID: in.State.WorkspaceID, OnboardingID: &onboardingID, StateVersion: &version,
-		Actor: req.Actor, Action: "task.snooze", Subject: strings.Join(req.Tasks, ","), RequestID: &rid, Detail: detail}
 }
 
 // RejectedActionInput is a queued task action the workflow could not apply.

@@ -129,3 +129,92 @@ func TestForecastAndOverdueInTheAPI(t *testing.T) {
 		t.Error("the staff page does not show the forecast slip")
 	}
 }
+
+func TestMoveDatesThroughTheAPI(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	id := h.createOnboarding(tn, "standard-saas")["id"].(string)
+	base := "/api/v1/onboardings/" + id
+	target := time.Now().AddDate(0, 4, 0).Format(time.DateOnly)
+	got := h.call("PATCH", base, tn.key, map[string]any{"target_go_live": target}).expect(t, 200).body
+	if got["target_go_live"] != target {
+		t.Errorf("target go-live %v, want %s", got["target_go_live"], target)
+	}
+	due := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+	got = h.call("PATCH", base+"/tasks/success-criteria", tn.key, map[string]any{"due_date": due}).expect(t, 200).body
+	if at, _ := task(got, "success-criteria")["due_at"].(string); localDay(t, at, tn.account.Timezone) != due {
+		t.Errorf("due_at %q, want the end of %s in the account's zone", at, due)
+	}
+	// Bad input changes nothing.
+	for _, tc := range []struct {
+		path string
+		body any
+		want int
+	}{
+		{base, map[string]any{}, 400},
+		{base, map[string]any{"target_go_live": "2026-02-30"}, 400},
+		{base, map[string]any{"target_go_live": "2001-01-01"}, 400},
+		{base, map[string]any{"target_go_live": target, "status": "live"}, 400},
+		{base + "/tasks/success-criteria", map[string]any{"due_date": 5}, 400},
+		{base + "/tasks/no-such-task", map[string]any{"due_date": due}, 404},
+		{base + "/tasks/BAD KEY", map[string]any{"due_date": due}, 404},
+	} {
+		h.call("PATCH", tc.path, tn.key, tc.body).expect(t, tc.want)
+	}
+	h.call("POST", base+"/tasks/welcome-pack/complete", tn.key, nil).expect(t, 200)
+	h.call("PATCH", base+"/tasks/welcome-pack", tn.key, map[string]any{"due_date": due}).expect(t, 409)
+	// Another workspace: 404.
+	other := h.newTenant("initech")
+	h.call("PATCH", base, other.key, map[string]any{"target_go_live": target}).expect(t, 404)
+	h.call("PATCH", base+"/tasks/success-criteria", other.key, map[string]any{"due_date": due}).expect(t, 404)
+	if got = h.call("GET", base, tn.key, nil).expect(t, 200).body; got["target_go_live"] != target {
+		t.Errorf("after refused changes: target %v", got["target_go_live"])
+	}
+}
+
+func TestStaffMovesDates(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	id := h.createOnboarding(tn, "standard-saas")["id"].(string)
+	csm := h.staffClient(tn, "casey@vendor.example", "csm")
+	page := h.server.URL + "/staff/onboardings/" + id
+	post := func(c *http.Client, path, date string) (int, string) {
+		_, body, _ := fetch(t, c, "GET", page, nil)
+		form := url.Values{"csrf_token": {csrfOf(t, body)}, "date": {date}}
+		if m := requestIDInput.FindStringSubmatch(body); m != nil {
+			form.Set("request_id", m[1])
+		}
+		status, body, _ := fetch(t, c, "POST", page+path, form)
+		return status, body
+	}
+	target := time.Now().AddDate(0, 5, 0).Format(time.DateOnly)
+	if status, _ := post(csm, "/target-go-live", target); status != 303 {
+		t.Fatalf("move target: %d", status)
+	}
+	due := time.Now().AddDate(0, 0, 20).Format(time.DateOnly)
+	if status, _ := post(csm, "/due-date/kickoff-call", due); status != 303 {
+		t.Fatalf("move due date: %d", status)
+	}
+	got := h.call("GET", "/api/v1/onboardings/"+id, tn.key, nil).expect(t, 200).body
+	if at, _ := task(got, "kickoff-call")["due_at"].(string); got["target_go_live"] != target || localDay(t, at, tn.account.Timezone) != due {
+		t.Errorf("after the staff moves: target %v, kickoff-call due %v", got["target_go_live"], at)
+	}
+	if status, body := post(csm, "/due-date/kickoff-call", "not a date"); status != 400 || !strings.Contains(body, "date") {
+		t.Errorf("a bad date: %d", status)
+	}
+	viewer := h.staffClient(tn, "vic@vendor.example", "viewer")
+	if status, _ := post(viewer, "/target-go-live", target); status != 403 {
+		t.Errorf("a viewer moving the target: %d", status)
+	}
+}
+
+// localDay is the calendar day an RFC 3339 moment falls on in a time zone.
+func localDay(t *testing.T, moment, zone string) string {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, moment)
+	loc, err2 := time.LoadLocation(zone)
+	if err != nil || err2 != nil {
+		t.Fatalf("%q in %q: %v %v", moment, zone, err, err2)
+	}
+	return at.In(loc).Format(time.DateOnly)
+}

@@ -22,13 +22,15 @@ type pages struct {
 }
 
 var pageFuncs = template.FuncMap{
-	"date": func(t any) string { return formatDay(t, time.UTC) },
+	"date": func(t any) string { return formatDay(t, time.UTC, "Mon 2 Jan 2006") },
 	// day shows a moment as the calendar day it falls on in a time zone (the account's):
 	// a task due at the end of a New York day is still due that day, not the next.
-	"day": func(loc *time.Location, t any) string { return formatDay(t, loc) },
+	"day": func(loc *time.Location, t any) string { return formatDay(t, loc, "Mon 2 Jan 2006") },
+	// isoDay is the same day as a date input's value: 2026-03-31.
+	"isoDay": func(loc *time.Location, t any) string { return formatDay(t, loc, time.DateOnly) },
 }
 
-func formatDay(t any, loc *time.Location) string {
+func formatDay(t any, loc *time.Location, layout string) string {
 	var v time.Time
 	switch x := t.(type) {
 	case time.Time:
@@ -41,7 +43,7 @@ func formatDay(t any, loc *time.Location) string {
 	default:
 		return "—"
 	}
-	return v.In(loc).Format("Mon 2 Jan 2006")
+	return v.In(loc).Format(layout)
 }
 
 // parsePages parses every page of templates/portal and templates/staff, each with its

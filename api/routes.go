@@ -62,6 +62,8 @@ func (s *Server) routes(r *gin.Engine) {
 	for _, a := range onboarding.LifecycleActions {
 		staffIn.POST("/onboardings/:id/"+string(a), s.csrfSession, s.requireChanger, s.staffLifecycle(a))
 	}
+	staffIn.POST("/onboardings/:id/target-go-live", s.csrfSession, s.requireChanger, s.staffReschedule)
+	staffIn.POST("/onboardings/:id/due-date/:key", s.csrfSession, s.requireChanger, s.staffReschedule)
 	staffIn.POST("/signout", s.csrfSession, s.signout)
 	staffIn.POST("/signout-everywhere", s.csrfSession, s.signoutEverywhere)
 
@@ -74,6 +76,8 @@ func (s *Server) routes(r *gin.Engine) {
 	v1.POST("/onboardings", s.apiCreateOnboarding)
 	v1.GET("/onboardings", s.apiOnboardings)
 	v1.GET("/onboardings/:id", s.apiOnboarding)
+	v1.PATCH("/onboardings/:id", s.apiPatchOnboarding)
+	v1.PATCH("/onboardings/:id/tasks/:key", s.apiPatchTask)
 	v1.POST("/onboardings/:id/tasks/:key/:action", s.apiTaskAction)
 	for _, a := range onboarding.LifecycleActions {
 		v1.POST("/onboardings/:id/"+string(a), s.apiLifecycle(a))

@@ -47,6 +47,8 @@ type staffDetail struct {
 	// Lifecycle are the pause, resume and cancel buttons the status allows.
 	Lifecycle []onboarding.LifecycleAction
 	Paused    bool
+	// UTC shows calendar dates (start, target) as they are stored.
+	UTC       *time.Location
 	RequestID string
 	Error     string
 }
@@ -94,7 +96,7 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone), WorkflowURL: s.cfg.WorkflowURL(d.WorkflowID),
 		Messages: messages, CanChange: canChange(u), RequestID: newRequestID(), Error: problem}
-	data.Paused = d.Status == onboarding.StatusPaused
+	data.Paused, data.UTC = d.Status == onboarding.StatusPaused, time.UTC
 	if data.CanChange {
 		data.Lifecycle = onboarding.LifecycleActionsFrom(d.Status)
 	}

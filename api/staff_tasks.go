@@ -37,6 +37,8 @@ type staffTaskView struct {
 	store.OnboardingTask
 	Buttons  []actionButton
 	CanBlock bool
+	// CanMove offers to change the due date.
+	CanMove bool
 }
 
 var staffLabels = map[onboarding.Action]string{onboarding.ActionStart: "Start", onboarding.ActionComplete: "Complete",
@@ -48,7 +50,7 @@ var staffLabels = map[onboarding.Action]string{onboarding.ActionStart: "Start", 
 func staffTaskViews(tasks []store.OnboardingTask, changer bool) []staffTaskView {
 	out := make([]staffTaskView, 0, len(tasks))
 	for _, t := range tasks {
-		v := staffTaskView{OnboardingTask: t}
+		v := staffTaskView{OnboardingTask: t, CanMove: changer && !t.Status.Done()}
 		for _, a := range onboarding.ActionsFrom(t.Status) {
 			switch {
 			case !changer || (a.NeedsDependencies() && !t.NextStep):

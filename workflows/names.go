@@ -29,6 +29,8 @@ const (
 	UpdateLifecycle = "lifecycle"
 	// UpdateSnooze puts off the customer's reminders about some tasks.
 	UpdateSnooze = "snooze-reminders"
+	// UpdateReschedule moves the target go-live or a task's due date.
+	UpdateReschedule = "reschedule"
 	// QueryState returns the full onboarding.State.
 	QueryState = "state"
 	// DefaultTaskQueue is the task queue the worker polls unless configured otherwise.

@@ -173,3 +173,41 @@ func TestSnoozeMovesTheReminder(t *testing.T) {
 		t.Errorf("reminders:\n%s\nwant:\n%s", strings.Join(reminders, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Moving intake's due date three weeks out on Monday: no due-day or overdue reminder
+// comes on the old dates; the timers follow the new one at once.
+func TestRescheduleMovesTheTimers(t *testing.T) {
+	h := newHarness(t)
+	newDue := time.Date(2026, 3, 23, 0, 0, 0, 0, time.UTC)
+	moved := &outcome{}
+	h.env.RegisterDelayedCallback(func() {
+		h.env.UpdateWorkflow(workflows.UpdateReschedule, "move-1", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { moved.rejected = err },
+			OnComplete: func(_ any, err error) { moved.completed, moved.err = true, err },
+		}, onboarding.Reschedule{RequestID: "m1", TaskKey: "intake", Day: newDue, Actor: "staff:csm"})
+	}, time.Hour)
+	after := h.query(2 * time.Hour)
+	h.cancel(22 * 24 * time.Hour)
+	h.run(newNudgedState(h.start))
+	if !moved.completed || moved.err != nil || moved.rejected != nil {
+		t.Fatalf("reschedule: %+v", moved)
+	}
+	intake, _ := after.Task("intake")
+	if !intake.DueAt.Equal(newDue.Add(24*time.Hour - time.Second)) {
+		t.Errorf("intake due %v", intake.DueAt)
+	}
+	var reminders []string
+	for _, line := range h.sent() {
+		if !strings.Contains(line, "escalation") {
+			reminders = append(reminders, line)
+		}
+	}
+	want := []string{
+		"Mon 02 Mar 09:00 reminder_digest reminder:ob-1:2026-03-02 intake",
+		"Thu 19 Mar 09:00 reminder_digest reminder:ob-1:2026-03-19 intake",
+		"Mon 23 Mar 09:00 reminder_digest reminder:ob-1:2026-03-23 intake",
+	}
+	if !slices.Equal(reminders, want) {
+		t.Errorf("reminders:\n%s\nwant:\n%s", strings.Join(reminders, "\n"), strings.Join(want, "\n"))
+	}
+}

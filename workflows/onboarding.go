@@ -84,44 +84,57 @@ func (w *onboardingWorkflow) register(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSnooze, w.handleSnooze, workflow.UpdateHandlerOptions{
+	err = workflow.SetUpdateHandlerWithOptions(ctx, UpdateSnooze, w.handleSnooze, workflow.UpdateHandlerOptions{
 		Validator: func(ctx workflow.Context, r onboarding.SnoozeRequest) error {
 			return asApplicationError(w.state.ValidateSnooze(r, workflow.Now(ctx)))
 		},
 		Description: "Put off the customer's reminders about some tasks",
 	})
-}
-
-// handleSnooze puts off reminders and returns once the read model shows it; the next
-// wake-up moves with it.
-func (w *onboardingWorkflow) handleSnooze(ctx workflow.Context, r onboarding.SnoozeRequest) (TaskActionResult, error) {
-	now := workflow.Now(ctx)
-	applied, err := w.state.ApplySnooze(r, now)
 	if err != nil {
-		return TaskActionResult{}, asApplicationError(err)
+		return err
 	}
-	if applied {
-		err = w.save(ctx, activities.SaveReadModelInput{Snooze: &r, At: now})
-	} else {
-		err = workflow.Await(ctx, func() bool { return w.saved >= w.state.Version })
-	}
-	if err != nil {
-		return TaskActionResult{}, err
-	}
-	return TaskActionResult{Applied: applied, Version: w.state.Version, Status: w.state.Status}, nil
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateReschedule, w.handleReschedule, workflow.UpdateHandlerOptions{
+		Validator: func(ctx workflow.Context, r onboarding.Reschedule) error {
+			return asApplicationError(w.state.ValidateReschedule(r, workflow.Now(ctx)))
+		},
+		Description: "Move the target go-live or a task's due date",
+	})
 }
 
 // handleLifecycle pauses, resumes or cancels the onboarding and returns once the read
 // model shows it. Pausing stops every timer and message until resumed; cancelling ends
 // the workflow once in-flight work is done.
 func (w *onboardingWorkflow) handleLifecycle(ctx workflow.Context, r onboarding.LifecycleRequest) (TaskActionResult, error) {
+	return w.change(ctx, func(now time.Time) (bool, error) { return w.state.ApplyLifecycle(r, now) },
+		activities.SaveReadModelInput{Lifecycle: &r})
+}
+
+// handleSnooze puts off reminders and returns once the read model shows it; the next
+// wake-up moves with it.
+func (w *onboardingWorkflow) handleSnooze(ctx workflow.Context, r onboarding.SnoozeRequest) (TaskActionResult, error) {
+	return w.change(ctx, func(now time.Time) (bool, error) { return w.state.ApplySnooze(r, now) },
+		activities.SaveReadModelInput{Snooze: &r})
+}
+
+// handleReschedule moves the target go-live or a task's due date; health, the forecast
+// and the next wake-up follow at once.
+func (w *onboardingWorkflow) handleReschedule(ctx workflow.Context, r onboarding.Reschedule) (TaskActionResult, error) {
+	return w.change(ctx, func(now time.Time) (bool, error) { return w.state.ApplyReschedule(r, now) },
+		activities.SaveReadModelInput{Reschedule: &r})
+}
+
+// change applies a change to the state (synchronously, so the next validator sees it)
+// and answers once the read model shows it; a repeat answers like the original, once its
+// write is visible. in says what produced the change, for the audit log.
+func (w *onboardingWorkflow) change(ctx workflow.Context, apply func(time.Time) (bool, error), in activities.SaveReadModelInput) (TaskActionResult, error) {
 	now := workflow.Now(ctx)
-	applied, err := w.state.ApplyLifecycle(r, now)
+	applied, err := apply(now)
 	if err != nil {
 		return TaskActionResult{}, asApplicationError(err)
 	}
 	if applied {
-		err = w.save(ctx, activities.SaveReadModelInput{Lifecycle: &r, At: now})
+		in.At = now
+		err = w.save(ctx, in)
 	} else {
 		err = workflow.Await(ctx, func() bool { return w.saved >= w.state.Version })
 	}

@@ -44,7 +44,7 @@ import (
 // announced through the Notify activity (GetVersion "announce-go-live"); v5: reminders and
 // escalations (GetVersion "nudge-reminders-escalations", with a reminder sent when the
 // recording ran inside a sending window), a pause and resume through the lifecycle Update,
-// and a snooze through its Update.
+// a snooze and a moved due date through their Updates.
 const recordedHistory = "testdata/onboarding_v5.json"
 
 func TestReplayCommittedHistories(t *testing.T) {
@@ -89,6 +89,8 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	r.lifecycle(ctx, "l-1", onboarding.LifecycleRequest{RequestID: "p-1", Action: onboarding.LifecyclePause, Actor: "staff:csm"})
 	r.reject(ctx, act("rej-2", "configure", onboarding.ActionStart), "onboarding_closed") // paused
 	r.lifecycle(ctx, "l-2", onboarding.LifecycleRequest{RequestID: "p-2", Action: onboarding.LifecycleResume, Actor: "staff:csm"})
+	r.mustUpdate(ctx, "m-1", workflows.UpdateReschedule, onboarding.Reschedule{RequestID: "mv-1", TaskKey: "configure",
+		Day: onboarding.Day(time.Now().AddDate(0, 1, 0)), Actor: "staff:csm"})
 	r.apply(ctx, "u-6", act("r-6", "configure", onboarding.ActionStart), true)
 	r.apply(ctx, "u-7", act("r-7", "configure", onboarding.ActionComplete), true)
 
@@ -96,8 +98,8 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	if err := r.run.Get(ctx, &res); err != nil {
 		t.Fatalf("workflow: %v", err)
 	}
-	if res.Status != onboarding.StatusCompleted || res.Version != 10 {
-		t.Errorf("result %+v, want completed at version 10", res)
+	if res.Status != onboarding.StatusCompleted || res.Version != 11 {
+		t.Errorf("result %+v, want completed at version 11", res)
 	}
 	o, err := r.store.Onboarding(ctx, r.state.WorkspaceID, r.state.OnboardingID)
 	if err != nil {

@@ -157,6 +157,11 @@ func (e *Engine) Snooze(ctx context.Context, o store.Onboarding, r onboarding.Sn
 	return e.update(ctx, o, workflows.UpdateSnooze, r.RequestID, r)
 }
 
+// Reschedule moves the target go-live or a task's due date, like Lifecycle.
+func (e *Engine) Reschedule(ctx context.Context, o store.Onboarding, r onboarding.Reschedule) (Outcome, error) {
+	return e.update(ctx, o, workflows.UpdateReschedule, r.RequestID, r)
+}
+
 // update sends one Update that is answered now or not at all (no signal fallback).
 func (e *Engine) update(ctx context.Context, o store.Onboarding, name, id string, arg any) (Outcome, error) {
 	updCtx, cancel := context.WithTimeout(ctx, e.UpdateTimeout)

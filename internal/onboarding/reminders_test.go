@@ -426,3 +426,57 @@ func TestPauseAndResumeDoNotRepeatAHealthEscalation(t *testing.T) {
 		}
 	}
 }
+
+func TestRescheduleMovesDueDatesAndReminders(t *testing.T) {
+	s, start := nudged(t, "Europe/Paris")
+	loc := s.Location()
+	w := newWalk(t, &s, start)
+	// profile is reminded Tuesday (coming due) and Thursday (due today); on Thursday at
+	// noon its due date moves to Wednesday 11: reminded afresh on Monday 9 (two business
+	// days before) and on the 11th, not as overdue.
+	w.actions[time.Date(2026, 3, 5, 12, 0, 0, 0, loc)] = func(s *State, now time.Time) {
+		if _, err := s.ApplyReschedule(Reschedule{RequestID: "r1", TaskKey: "profile", Day: time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC),
+			Actor: "staff:s"}, now); err != nil {
+			panic(err)
+		}
+	}
+	w.until(time.Date(2026, 3, 12, 0, 0, 0, 0, loc))
+	var reminders []string
+	for _, l := range w.log {
+		if !strings.Contains(l, "escalate") {
+			reminders = append(reminders, l)
+		}
+	}
+	want := []string{
+		"Tue 03 Mar 09:00 reminder_digest profile:2",
+		"Thu 05 Mar 09:00 reminder_digest profile:3",
+		"Mon 09 Mar 09:00 reminder_digest profile:2",
+		"Wed 11 Mar 09:00 reminder_digest profile:3",
+	}
+	if !slices.Equal(reminders, want) {
+		t.Errorf("reminders:\n%s\nwant:\n%s", strings.Join(reminders, "\n"), strings.Join(want, "\n"))
+	}
+	ts, _ := s.Task("profile")
+	if want := time.Date(2026, 3, 11, 22, 59, 59, 0, time.UTC); !ts.DueAt.Equal(want) {
+		t.Errorf("profile due %v, want the end of 11 March in Paris (%v)", ts.DueAt, want)
+	}
+	// The target go-live, and bad requests.
+	if _, err := s.ApplyReschedule(Reschedule{RequestID: "r2", Day: time.Date(2026, 4, 30, 0, 0, 0, 0, time.UTC)}, w.now); err != nil ||
+		!s.TargetGoLive.Equal(time.Date(2026, 4, 30, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("target go-live: %v %v", s.TargetGoLive, err)
+	}
+	for name, r := range map[string]Reschedule{
+		"before the start": {RequestID: "b1", Day: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)},
+		"no date":          {RequestID: "b2", TaskKey: "profile"},
+		"unknown task":     {RequestID: "b3", TaskKey: "nope", Day: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)},
+		"far future":       {RequestID: "b4", Day: time.Date(2046, 4, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		if _, err := s.ApplyReschedule(r, w.now); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	complete("profile")(&s, w.now)
+	if _, err := s.ApplyReschedule(Reschedule{RequestID: "b5", TaskKey: "profile", Day: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}, w.now); err == nil {
+		t.Error("moved a completed task's due date")
+	}
+}
