@@ -204,7 +204,9 @@ func blockedTask(o map[string]any) string {
 	return ""
 }
 
-func TestCompletingEveryTaskGoesLiveThenCompletes(t *testing.T) {
+// Completing every task takes the onboarding live into the plan's hypercare period (it
+// completes when that ends: see the workflow tests); once closed, it takes no actions.
+func TestCompletingEveryTaskGoesLiveIntoHypercare(t *testing.T) {
 	h := newHarness(t)
 	tn := h.newTenant("acme")
 	o := h.createOnboarding(tn, "standard-saas")
@@ -225,9 +227,10 @@ func TestCompletingEveryTaskGoesLiveThenCompletes(t *testing.T) {
 			last = p
 		}
 	}
-	if o["status"] != "completed" || o["progress"].(float64) != 100 || o["went_live_at"] == nil {
+	if o["status"] != "live" || o["progress"].(float64) != 100 || o["went_live_at"] == nil {
 		t.Fatalf("end state: status %v progress %v went_live_at %v", o["status"], o["progress"], o["went_live_at"])
 	}
+	h.call("POST", "/api/v1/onboardings/"+id+"/cancel", tn.key, map[string]any{"reason": "closing the test"}).expect(t, 200)
 	r := h.call("POST", "/api/v1/onboardings/"+id+"/tasks/kickoff-call/reopen", tn.key, nil)
 	if r.status != 409 || r.errorCode() != "onboarding_closed" {
 		t.Fatalf("action on a completed onboarding: %d %s", r.status, r.raw)

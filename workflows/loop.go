@@ -41,7 +41,8 @@ func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error)
 	res := OnboardingResult{Status: w.state.Status, Version: w.state.Version, WentLiveAt: w.state.WentLiveAt,
 		CloseReason: w.state.CloseReason}
 	if w.state.Nudging != nil {
-		res.RemindersSent = w.state.Nudging.RemindersSent
+		out := w.state.Outcome(workflow.Now(ctx))
+		res.RemindersSent, res.Outcome = w.state.Nudging.RemindersSent, &out
 	}
 	return res, nil
 }

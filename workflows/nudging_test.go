@@ -211,3 +211,35 @@ func TestRescheduleMovesTheTimers(t *testing.T) {
 		t.Errorf("reminders:\n%s\nwant:\n%s", strings.Join(reminders, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A plan with a hypercare period: going live does not complete the onboarding; it
+// completes when the period has passed (a timer says so), with its outcome.
+func TestHypercareThenCompletion(t *testing.T) {
+	h := newHarness(t)
+	st := newNudgedState(h.start)
+	st.Plan.HypercareDays = 14
+	block := act("r0", "intake", onboarding.ActionBlock)
+	block.Reason = "waiting on IT"
+	h.update(time.Hour, block)
+	h.update(3*time.Hour, act("r1", "intake", onboarding.ActionUnblock))
+	h.update(4*time.Hour, act("r2", "intake", onboarding.ActionComplete))
+	h.update(5*time.Hour, act("r3", "welcome", onboarding.ActionComplete))
+	live := h.update(24*time.Hour, act("r4", "configure", onboarding.ActionComplete)) // every task done
+	during := h.query(10 * 24 * time.Hour)
+	h.run(st)
+	requireApplied(t, "last task", live, live.result.Version, onboarding.StatusLive)
+	if during.Status != onboarding.StatusLive {
+		t.Errorf("during hypercare: %s, want live", during.Status)
+	}
+	res := h.result()
+	if res.Status != onboarding.StatusCompleted {
+		t.Fatalf("result %+v", res)
+	}
+	if got := h.env.Now().Sub(res.WentLiveAt); got != 14*24*time.Hour {
+		t.Errorf("completed %v after go-live, want 14 days", got)
+	}
+	want := onboarding.Outcome{DaysToGoLive: 1, DaysLate: -9, OnTime: true, BlockedHours: 2} // live Tue 3, target Thu 12 March
+	if res.Outcome == nil || *res.Outcome != want {
+		t.Errorf("outcome %+v, want %+v", res.Outcome, want)
+	}
+}

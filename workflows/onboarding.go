@@ -27,6 +27,8 @@ type OnboardingResult struct {
 	CloseReason string `json:"close_reason,omitempty"`
 	// RemindersSent counts the reminder emails the customer was sent.
 	RemindersSent int `json:"reminders_sent,omitempty"`
+	// Outcome sums the onboarding up: time to go-live, on time or how late, time blocked.
+	Outcome *onboarding.Outcome `json:"outcome,omitempty"`
 }
 
 // TaskActionResult answers a task action.

@@ -12,7 +12,7 @@ func TestSimulateCommand(t *testing.T) {
 	if code := Run(args, &out, &errOut); code != 0 {
 		t.Fatalf("simulate: code %d, %s", code, errOut.String())
 	}
-	for _, want := range []string{`Simulating "Standard SaaS onboarding" v1 from Mon 2 Mar 2026 (Asia/Tokyo), pace fast, seed 2`, "Go-live: "} {
+	for _, want := range []string{`Simulating "Standard SaaS onboarding" v2 from Mon 2 Mar 2026 (Asia/Tokyo), pace fast, seed 2`, "Go-live: "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

@@ -69,3 +69,27 @@ func (s *State) refreshForecast(now time.Time) bool {
 	s.Forecast = f
 	return true
 }
+
+// Outcome sums up a finished (or cancelled) onboarding.
+type Outcome struct {
+	// DaysToGoLive counts calendar days from the start date to go-live (zero if never live).
+	DaysToGoLive int `json:"days_to_go_live,omitempty"`
+	// DaysLate is go-live's day less the target's: negative when early, zero on time.
+	DaysLate int  `json:"days_late,omitempty"`
+	OnTime   bool `json:"on_time,omitempty"`
+	// BlockedHours is how long tasks were blocked in all.
+	BlockedHours float64 `json:"blocked_hours,omitempty"`
+}
+
+// Outcome sums up the onboarding at now.
+func (s *State) Outcome(now time.Time) Outcome {
+	out := Outcome{BlockedHours: s.TimeBlocked(now).Hours()}
+	if s.WentLiveAt.IsZero() {
+		return out
+	}
+	live := Day(s.WentLiveAt.In(s.Location()))
+	out.DaysToGoLive = int(live.Sub(s.StartDate).Hours() / 24)
+	out.DaysLate = int(live.Sub(s.TargetGoLive).Hours() / 24)
+	out.OnTime = out.DaysLate <= 0
+	return out
+}

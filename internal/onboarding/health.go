@@ -49,9 +49,13 @@ func (s *State) ComputeHealth(now time.Time) Health {
 // and reports whether either changed; a change raises the version so the read model
 // takes it.
 func (s *State) RefreshHealth(now time.Time) bool {
+	before := s.Status
+	if s.Nudging != nil {
+		s.refreshStatus(now) // the hypercare period may have ended
+	}
 	h := s.ComputeHealth(now)
 	moved := s.refreshForecast(now)
-	if h == s.Health && !moved {
+	if h == s.Health && !moved && s.Status == before {
 		return false
 	}
 	s.Health = h
@@ -64,15 +68,24 @@ func (s *State) RefreshHealth(now time.Time) bool {
 // an escalation falls due, and what happens then.
 // It returns the zero time when nothing is scheduled.
 func (s *State) NextWakeUp(now time.Time) (time.Time, string) {
-	if s.Status != StatusActive {
-		return time.Time{}, ""
-	}
 	var next time.Time
 	why := ""
 	consider := func(t time.Time, reason string) {
 		if t.After(now) && (next.IsZero() || t.Before(next)) {
 			next, why = t, reason
 		}
+	}
+	if s.Status == StatusLive && s.Nudging != nil {
+		// Hypercare: the customer is still reminded of what is left, until it ends.
+		if s.Plan.HypercareDays > 0 {
+			consider(s.HypercareEnds(), "hypercare ends")
+		}
+		if t, reason := s.nextReminder(now); !t.IsZero() {
+			consider(t, reason)
+		}
+	}
+	if s.Status != StatusActive {
+		return next, why
 	}
 	for _, t := range s.Tasks {
 		if !t.Status.Done() {

@@ -107,11 +107,14 @@ type Phase struct {
 
 // Plan is a versioned plan template: the phases and tasks an onboarding follows.
 type Plan struct {
-	Key         string  `json:"key"`
-	Name        string  `json:"name"`
-	Description string  `json:"description,omitempty"`
-	Version     int     `json:"version"`
-	Phases      []Phase `json:"phases"`
+	Key         string `json:"key"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Version     int    `json:"version"`
+	// HypercareDays is how long the onboarding stays live, after go-live, before it can
+	// complete: the customer's first weeks in production, with their check-in tasks.
+	HypercareDays int     `json:"hypercare_days,omitempty"`
+	Phases        []Phase `json:"phases"`
 }
 
 // TaskCount returns the number of tasks in the plan.

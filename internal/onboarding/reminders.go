@@ -230,7 +230,7 @@ func subBusinessDays(d time.Time, n int) time.Time {
 // sending window, twice on one local day, or while the onboarding is not active.
 func (s *State) DueReminder(now time.Time) (Reminder, bool) {
 	n := s.Nudging
-	if n == nil || s.Status != StatusActive {
+	if n == nil || !s.Status.TakesTaskActions() { // active, or live in hypercare
 		return Reminder{}, false
 	}
 	loc := s.Location()

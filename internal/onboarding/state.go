@@ -96,6 +96,8 @@ type TaskState struct {
 	Assignee      string     `json:"assignee,omitempty"`
 	BlockedReason string     `json:"blocked_reason,omitempty"`
 	BlockedAt     time.Time  `json:"blocked_at,omitzero"`
+	// BlockedFor is how long the task has been blocked in all, its current block aside.
+	BlockedFor time.Duration `json:"blocked_for,omitempty"`
 	// Reminded is the last reminder level the customer was sent for the task.
 	Reminded int `json:"reminded,omitempty"`
 	// SnoozedUntil puts off reminders about the task until then.

@@ -253,11 +253,13 @@ func applyTo(ts *TaskState, a TaskAction, now time.Time) {
 			ts.StartedAt = now
 		}
 	case ActionSkip:
-		ts.Status, ts.CompletedAt, ts.BlockedReason, ts.BlockedAt = TaskSkipped, now, "", time.Time{}
+		ts.endBlock(now)
+		ts.Status, ts.CompletedAt, ts.BlockedReason = TaskSkipped, now, ""
 	case ActionBlock:
 		ts.Unblocked, ts.Status, ts.BlockedReason, ts.BlockedAt = ts.Status, TaskBlocked, strings.TrimSpace(a.Reason), now
 	case ActionUnblock:
-		ts.Status, ts.BlockedReason, ts.Unblocked, ts.BlockedAt = ts.Unblocked, "", "", time.Time{}
+		ts.endBlock(now)
+		ts.Status, ts.BlockedReason, ts.Unblocked = ts.Unblocked, "", ""
 		if ts.Status == "" {
 			ts.Status = TaskPending
 		}
@@ -266,8 +268,17 @@ func applyTo(ts *TaskState, a TaskAction, now time.Time) {
 	}
 }
 
+// endBlock adds a block that ends now to the task's blocked time.
+func (ts *TaskState) endBlock(now time.Time) {
+	if ts.Status == TaskBlocked && !ts.BlockedAt.IsZero() {
+		ts.BlockedFor += now.Sub(ts.BlockedAt)
+	}
+	ts.BlockedAt = time.Time{}
+}
+
 // refreshStatus moves an active or live onboarding between active, live and completed
-// as its tasks change: live once every go-live task is done, completed once all are.
+// as its tasks change: live once every go-live task is done, completed once all are and
+// the plan's hypercare period since go-live has passed.
 func (s *State) refreshStatus(now time.Time) {
 	if s.Status != StatusActive && s.Status != StatusLive {
 		return
@@ -283,7 +294,7 @@ func (s *State) refreshStatus(now time.Time) {
 		}
 	}
 	switch {
-	case allDone:
+	case allDone && s.hypercareOver(now):
 		s.Status = StatusCompleted
 	case requiredDone:
 		s.Status = StatusLive
@@ -293,6 +304,35 @@ func (s *State) refreshStatus(now time.Time) {
 	if s.Status != StatusActive && s.WentLiveAt.IsZero() {
 		s.WentLiveAt = now
 	}
+}
+
+// hypercareOver reports whether the plan's hypercare period after go-live has passed at
+// now (always, for a plan without one).
+func (s *State) hypercareOver(now time.Time) bool {
+	if s.Plan.HypercareDays == 0 {
+		return true
+	}
+	return !s.WentLiveAt.IsZero() && !now.Before(s.HypercareEnds())
+}
+
+// HypercareEnds is when the hypercare period ends (zero before go-live).
+func (s *State) HypercareEnds() time.Time {
+	if s.WentLiveAt.IsZero() {
+		return time.Time{}
+	}
+	return s.WentLiveAt.Add(time.Duration(s.Plan.HypercareDays) * 24 * time.Hour)
+}
+
+// TimeBlocked is how long the onboarding's tasks have been blocked in all, at now.
+func (s *State) TimeBlocked(now time.Time) time.Duration {
+	var d time.Duration
+	for _, ts := range s.Tasks {
+		d += ts.BlockedFor
+		if ts.Status == TaskBlocked && !ts.BlockedAt.IsZero() {
+			d += now.Sub(ts.BlockedAt)
+		}
+	}
+	return d
 }
 
 func hasStatus(list []TaskStatus, s TaskStatus) bool {

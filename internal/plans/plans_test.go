@@ -270,7 +270,11 @@ var badCases = []struct {
 
 	// Unknown and repeated fields.
 	{"unknown plan field", "key: p\nname: P\nversion: 1\nowner: me\nphases:\n  - key: ph\n    name: Ph\n    tasks:\n" + ok("a"),
-		[]want{{4, "plan", "p", `unknown field "owner" (known fields: key, name, description, version, phases)`}}},
+		[]want{{4, "plan", "p", `unknown field "owner" (known fields: key, name, description, version, hypercare_days, phases)`}}},
+	{"hypercare out of range", "key: p\nname: P\nversion: 1\nhypercare_days: 400\nphases:\n  - key: ph\n    name: Ph\n    tasks:\n" + ok("a"),
+		[]want{{4, "plan", "p", `hypercare_days must be between 0 and 180, got 400`}}},
+	{"hypercare not a whole number", "key: p\nname: P\nversion: 1\nhypercare_days: 1.5\nphases:\n  - key: ph\n    name: Ph\n    tasks:\n" + ok("a"),
+		[]want{{4, "plan", "p", `hypercare_days: want a whole number, got "1.5"`}}},
 	{"unknown phase field", "key: p\nname: P\nversion: 1\nphases:\n  - key: ph\n    name: Ph\n    start: 3\n    tasks:\n" + ok("a"),
 		[]want{{7, "phase", "ph", `unknown field "start" (known fields: key, name, description, start_offset_days, tasks)`}}},
 	{"unknown task field", header + ok("a", "dependencies: [b]"),
@@ -402,7 +406,7 @@ var badCases = []struct {
 		[]want{
 			{1, "plan", "Bad", `invalid key: use lowercase letters, digits, "-" and "_", starting with a letter or digit, at most 64 characters`},
 			{3, "plan", "Bad", "version must be at least 1, got 0"},
-			{4, "plan", "Bad", `unknown field "extra" (known fields: key, name, description, version, phases)`},
+			{4, "plan", "Bad", `unknown field "extra" (known fields: key, name, description, version, hypercare_days, phases)`},
 			{9, "task", "a", "a form task needs at least one field"},
 			{11, "task", "a", `invalid owner "someone": want one of customer, vendor`},
 			{13, "task", "a", `depends on unknown task "ghost"`},

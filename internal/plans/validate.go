@@ -50,6 +50,7 @@ func (r *planReader) plan(root *yaml.Node) onboarding.Plan {
 	pl.Name = d.text("name", true)
 	pl.Description = d.text("description", false)
 	pl.Version = readVersion(d)
+	pl.HypercareDays = readHypercare(d)
 	phases := nonEmpty(d, "phases", "a plan needs at least one phase")
 	for _, n := range phases {
 		if ph, ok := r.phase(n); ok {
@@ -244,6 +245,19 @@ func readVersion(d *doc) int {
 		d.errorf(nil, "version is required")
 	case ok && v < 1:
 		d.errorf(d.at("version"), "version must be at least 1, got %d", v)
+	}
+	return v
+}
+
+// maxHypercareDays bounds a plan's hypercare period.
+const maxHypercareDays = 180
+
+// readHypercare reads hypercare_days: absent means none, otherwise 0 to maxHypercareDays.
+func readHypercare(d *doc) int {
+	v, ok := d.integer("hypercare_days")
+	if ok && (v < 0 || v > maxHypercareDays) {
+		d.errorf(d.at("hypercare_days"), "hypercare_days must be between 0 and %d, got %d", maxHypercareDays, v)
+		return 0
 	}
 	return v
 }
