@@ -126,6 +126,15 @@ func (ev *event) deliveries() []delivery {
 		return ev.toCSM()
 	case notify.KindYourTurn, notify.KindReminderDigest, notify.KindOverdue:
 		return ev.reminder()
+	case notify.KindVendorReminder:
+		if len(ev.tasks) == 0 {
+			return nil
+		}
+		out := ev.toCSM()
+		for i := range out {
+			out[i].msg.Tasks = ev.tasks
+		}
+		return out
 	case notify.KindCSMDigest:
 		if len(ev.digest) == 0 { // nothing needs them today: no email about nothing
 			return nil
@@ -149,11 +158,15 @@ func (ev *event) loadTasks(ctx context.Context, st *store.Store) error {
 	now := time.Now()
 	for _, key := range ev.in.Tasks {
 		for _, t := range d.Tasks {
-			if t.Key != key || t.Status.Done() || !t.CustomerVisible {
+			staff := ev.in.Kind == notify.KindVendorReminder
+			if t.Key != key || t.Status.Done() || (!staff && !t.CustomerVisible) {
 				continue
 			}
 			line := notify.TaskLine{Title: t.Title, Blocked: t.BlockedReason,
 				URL: ev.cfg.BaseURL + "/portal/onboardings/" + d.ID + "/tasks/" + t.Key}
+			if staff {
+				line.URL = ev.cfg.BaseURL + "/staff/onboardings/" + d.ID + "#task-" + t.Key
+			}
 			if t.DueAt != nil {
 				line.Due, line.Overdue = t.DueAt.In(loc).Format("Mon 2 Jan 2006"), now.After(*t.DueAt)
 			}

@@ -308,3 +308,21 @@ func TestReminderListsTheTasksStillOpen(t *testing.T) {
 		t.Errorf("%d emails after a reminder of done tasks; want none more", n-2)
 	}
 }
+
+// The vendor's own tasks remind the CSM in Slack, internal ones included, linking to the
+// dashboard rather than the portal.
+func TestVendorReminderNudgesTheCSM(t *testing.T) {
+	f := newFixture(t, notifytest.SlackToken)
+	in := activities.NotifyInput{Key: "vendor-reminder:" + f.onboarding.ID + ":2026-03-04", Kind: notify.KindVendorReminder,
+		WorkspaceID: f.ws.ID, OnboardingID: f.onboarding.ID, Tasks: []string{"t"}}
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	posts := f.slack.Posts()
+	if len(posts) != 1 || posts[0].Channel != "DU1" || !strings.Contains(posts[0].Blocks, "/staff/onboardings/"+f.onboarding.ID+"#task-t") {
+		t.Fatalf("Slack posts: %+v", posts)
+	}
+	if n := len(f.resend.Messages()); n != 0 {
+		t.Errorf("%d emails: the customer is not told of the vendor's tasks", n)
+	}
+}

@@ -234,13 +234,18 @@ func (w *onboardingWorkflow) enableNudging(ctx workflow.Context) {
 	w.state.EnableNudging(onboarding.DefaultReminderPolicy(), workflow.Now(ctx))
 }
 
-// nudge sends the customer's reminder and the CSM's escalations that are due now. The
+// nudge sends the customer's reminder, the CSM's reminder of the vendor's tasks and the
+// CSM's escalations that are due now. The
 // state remembers what was sent (a reminder a day, each escalation once), and the
 // next wake-up includes the next moment one falls due.
 func (w *onboardingWorkflow) nudge(ctx workflow.Context) {
 	now := workflow.Now(ctx)
 	if r, ok := w.state.DueReminder(now); ok {
 		w.notice(ctx, onboarding.Notice{Key: "reminder:" + w.state.OnboardingID + ":" + r.Day, Kind: r.Kind(), Tasks: r.TaskKeys()})
+	}
+	if r, ok := w.state.DueVendorReminder(now); ok {
+		w.notice(ctx, onboarding.Notice{Key: "vendor-reminder:" + w.state.OnboardingID + ":" + r.Day,
+			Kind: string(notify.KindVendorReminder), Tasks: r.TaskKeys()})
 	}
 	for _, e := range w.state.DueEscalations(now) {
 		w.notice(ctx, onboarding.Notice{Key: "escalation:" + w.state.OnboardingID + ":" + e.Cause,

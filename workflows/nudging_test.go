@@ -45,8 +45,10 @@ func (h *harness) sent() []string {
 
 // An untouched onboarding, run for three weeks on the workflow clock: the customer's
 // intake is reminded before, on and after its due date, one email a day at most, in
-// the sending window; the CSM is told of the health drop, the idle customer and the
-// task still overdue after the last reminder, each once.
+// the sending window; the CSM is reminded of the vendor's own welcome call the same way
+// (a daily allowance of its own, and no escalation to themselves), and told of the health
+// drop, the idle customer and the customer's task still overdue after the last reminder,
+// each once.
 func TestRemindersAndEscalationsOverThreeWeeks(t *testing.T) {
 	h := newHarness(t)
 	final := h.query(21 * 24 * time.Hour)
@@ -56,13 +58,18 @@ func TestRemindersAndEscalationsOverThreeWeeks(t *testing.T) {
 
 	want := []string{
 		"Mon 02 Mar 09:00 reminder_digest reminder:ob-1:2026-03-02 intake",
+		"Tue 03 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-03 welcome",
 		"Wed 04 Mar 09:00 reminder_digest reminder:ob-1:2026-03-04 intake",
 		"Thu 05 Mar 00:00 escalation escalation:ob-1:health:off_track:1",
+		"Thu 05 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-05 welcome",
 		"Mon 09 Mar 09:00 escalation escalation:ob-1:stale:1772442000",
 		"Mon 09 Mar 09:00 overdue reminder:ob-1:2026-03-09 intake",
+		"Mon 09 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-09 welcome",
 		"Tue 10 Mar 09:00 overdue reminder:ob-1:2026-03-10 intake",
+		"Wed 11 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-11 welcome",
 		"Fri 13 Mar 09:00 escalation escalation:ob-1:overdue:intake",
 		"Fri 13 Mar 09:00 overdue reminder:ob-1:2026-03-13 intake",
+		"Mon 16 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-16 welcome",
 	}
 	if got := h.sent(); !slices.Equal(got, want) {
 		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -161,7 +168,7 @@ func TestSnoozeMovesTheReminder(t *testing.T) {
 	}
 	var reminders []string
 	for _, line := range h.sent() {
-		if !strings.Contains(line, "escalation") {
+		if !strings.Contains(line, "escalation") && !strings.Contains(line, "vendor") {
 			reminders = append(reminders, line)
 		}
 	}
@@ -198,7 +205,7 @@ func TestRescheduleMovesTheTimers(t *testing.T) {
 	}
 	var reminders []string
 	for _, line := range h.sent() {
-		if !strings.Contains(line, "escalation") {
+		if !strings.Contains(line, "escalation") && !strings.Contains(line, "vendor") {
 			reminders = append(reminders, line)
 		}
 	}

@@ -54,6 +54,8 @@ func lead(m Message) string {
 		return "\n" + escape(m.AccountName) + " needs you: " + escape(m.Reason) + "."
 	case m.Kind == KindGoLive:
 		return "\nEvery task needed for go-live is done."
+	case m.Kind == KindVendorReminder:
+		return "\nYour team's tasks for " + escape(m.AccountName) + ":"
 	}
 	return ""
 }

@@ -20,10 +20,12 @@ const (
 	KindEscalation     Kind = "escalation"      // to the CSM: something needs them
 	KindGoLive         Kind = "go_live"         // the onboarding went live
 	KindCSMDigest      Kind = "csm_digest"      // the CSM's daily digest
+	KindVendorReminder Kind = "vendor_reminder" // to the CSM: the vendor's own tasks coming due or overdue
 )
 
 // Kinds lists every kind; each has an email template and a Slack rendering.
-var Kinds = []Kind{KindInvite, KindSignIn, KindYourTurn, KindReminderDigest, KindOverdue, KindEscalation, KindGoLive, KindCSMDigest}
+var Kinds = []Kind{KindInvite, KindSignIn, KindYourTurn, KindReminderDigest, KindOverdue, KindEscalation, KindGoLive,
+	KindCSMDigest, KindVendorReminder}
 
 // ParseKind returns the kind named s.
 func ParseKind(s string) (Kind, error) {

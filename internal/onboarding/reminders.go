@@ -50,6 +50,8 @@ type Nudging struct {
 	LastReminderDay string `json:"last_reminder_day,omitempty"`
 	// RemindersSent counts reminder emails (one per day at most), for the result.
 	RemindersSent int `json:"reminders_sent,omitempty"`
+	// LastVendorReminderDay is the local date the CSM was last reminded of vendor tasks.
+	LastVendorReminderDay string `json:"last_vendor_reminder_day,omitempty"`
 	// Escalated lists the causes the CSM was told of, each told once.
 	Escalated []string `json:"escalated,omitempty"`
 	// HealthTold is the health the CSM last knew of; a drop from it is escalated.
@@ -129,11 +131,19 @@ func (s *State) Location() *time.Location {
 	return loc
 }
 
-// remindable reports whether the customer is reminded of a task now: theirs, visible to
-// them, open, not blocked (they said so; the CSM hears of it) and startable.
-func (s *State) remindable(t Task, ts *TaskState) bool {
-	return t.Owner == OwnerCustomer && t.CustomerVisible && !ts.Status.Done() && ts.Status != TaskBlocked &&
-		!ts.DueAt.IsZero() && len(s.PendingDependencies(t.Key)) == 0
+// remindable reports whether side is reminded of a task now: theirs (visible to them,
+// for the customer), open, not blocked (the CSM hears of a blocker as such) and startable.
+func (s *State) remindable(side Owner, t Task, ts *TaskState) bool {
+	return t.Owner == side && (side == OwnerVendor || t.CustomerVisible) && !ts.Status.Done() &&
+		ts.Status != TaskBlocked && !ts.DueAt.IsZero() && len(s.PendingDependencies(t.Key)) == 0
+}
+
+// lastDay is where the day side was last reminded is kept: one reminder a day each.
+func (n *Nudging) lastDay(side Owner) *string {
+	if side == OwnerVendor {
+		return &n.LastVendorReminderDay
+	}
+	return &n.LastReminderDay
 }
 
 // reminderMoment returns when the reminder of a level is due for a task, in the sending
@@ -229,17 +239,27 @@ func subBusinessDays(d time.Time, n int) time.Time {
 // held back is not sent after a later one has become due). Nothing is sent outside the
 // sending window, twice on one local day, or while the onboarding is not active.
 func (s *State) DueReminder(now time.Time) (Reminder, bool) {
+	return s.dueReminder(OwnerCustomer, now)
+}
+
+// DueVendorReminder is DueReminder for the vendor's own tasks, which remind the CSM,
+// with a daily allowance of its own.
+func (s *State) DueVendorReminder(now time.Time) (Reminder, bool) {
+	return s.dueReminder(OwnerVendor, now)
+}
+
+func (s *State) dueReminder(side Owner, now time.Time) (Reminder, bool) {
 	n := s.Nudging
 	if n == nil || !s.Status.TakesTaskActions() { // active, or live in hypercare
 		return Reminder{}, false
 	}
 	loc := s.Location()
 	today := now.In(loc).Format(time.DateOnly)
-	if n.LastReminderDay == today || !n.Policy.inWindow(now, loc) {
+	if *n.lastDay(side) == today || !n.Policy.inWindow(now, loc) {
 		return Reminder{}, false
 	}
 	r := Reminder{Day: today}
-	s.eachReminder(loc, func(ts *TaskState, _ Task, level int, at time.Time) {
+	s.eachReminder(side, loc, func(ts *TaskState, _ Task, level int, at time.Time) {
 		if !at.After(now) && level > ts.Reminded {
 			ts.Reminded = level
 			r.Lines = append(r.Lines, ReminderLine{TaskKey: ts.Key, Level: level})
@@ -250,19 +270,21 @@ func (s *State) DueReminder(now time.Time) (Reminder, bool) {
 	}
 	// Levels are visited in order, so a task's line carries its furthest level due.
 	r.Lines = lastPerTask(r.Lines)
-	n.LastReminderDay = today
-	n.RemindersSent++
+	*n.lastDay(side) = today
+	if side == OwnerCustomer {
+		n.RemindersSent++
+	}
 	return r, true
 }
 
-// eachReminder calls fn for every reminder not yet sent of every task the customer is
-// reminded of, in plan order and then level order.
-func (s *State) eachReminder(loc *time.Location, fn func(ts *TaskState, t Task, level int, at time.Time)) {
+// eachReminder calls fn for every reminder not yet sent of every task side is reminded
+// of, in plan order and then level order.
+func (s *State) eachReminder(side Owner, loc *time.Location, fn func(ts *TaskState, t Task, level int, at time.Time)) {
 	n := s.Nudging
 	for i := range s.Tasks {
 		ts := &s.Tasks[i]
 		t, _, ok := s.Plan.Task(ts.Key)
-		if !ok || !s.remindable(t, ts) {
+		if !ok || !s.remindable(side, t, ts) {
 			continue
 		}
 		for l := ts.Reminded + 1; l <= n.Policy.maxLevel(); l++ {
@@ -285,14 +307,24 @@ func lastPerTask(lines []ReminderLine) []ReminderLine {
 	return out
 }
 
-// nextReminder returns the next moment after now a reminder can go, and for which task:
-// the earliest one due, held to the sending window and to one reminder a day.
+// nextReminder returns the next moment after now a reminder of either side can go, and
+// for which task.
 func (s *State) nextReminder(now time.Time) (time.Time, string) {
+	next, why := s.nextReminderOf(OwnerCustomer, now)
+	if v, vwhy := s.nextReminderOf(OwnerVendor, now); !v.IsZero() && (next.IsZero() || v.Before(next)) {
+		next, why = v, vwhy
+	}
+	return next, why
+}
+
+// nextReminderOf is the earliest reminder of side due, held to the sending window and to
+// one reminder a day.
+func (s *State) nextReminderOf(side Owner, now time.Time) (time.Time, string) {
 	n := s.Nudging
 	loc := s.Location()
 	var next time.Time
 	why := ""
-	s.eachReminder(loc, func(_ *TaskState, t Task, _ int, at time.Time) {
+	s.eachReminder(side, loc, func(_ *TaskState, t Task, _ int, at time.Time) {
 		if next.IsZero() || at.Before(next) {
 			next, why = at, "reminder: "+t.Title
 		}
@@ -301,7 +333,7 @@ func (s *State) nextReminder(now time.Time) (time.Time, string) {
 		return next, why
 	}
 	floor := now
-	if n.LastReminderDay == now.In(loc).Format(time.DateOnly) {
+	if *n.lastDay(side) == now.In(loc).Format(time.DateOnly) {
 		tomorrow := now.In(loc).AddDate(0, 0, 1)
 		floor = time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 0, 0, 0, 0, loc)
 	}
@@ -358,7 +390,7 @@ func (s *State) DueEscalations(now time.Time) []Escalation {
 					t.Title, words(now.Sub(since)), ts.BlockedReason))
 			}
 		}
-		if n.Policy.OverdueCap > 0 && ts.Reminded >= n.Policy.maxLevel() && ts.Overdue(now) {
+		if t.Owner == OwnerCustomer && n.Policy.OverdueCap > 0 && ts.Reminded >= n.Policy.maxLevel() && ts.Overdue(now) {
 			add("overdue:"+ts.Key, fmt.Sprintf("%s is %s overdue after %d reminders", t.Title,
 				words(now.Sub(ts.DueAt)), n.Policy.OverdueCap))
 		}

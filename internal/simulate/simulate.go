@@ -71,6 +71,8 @@ type Event struct {
 	At   time.Time
 	Kind string // "action" (someone did something) or "notify" (the workflow sent a message)
 	Text string
+	// ToCustomer marks a reminder to the customer's contacts.
+	ToCustomer bool
 }
 
 // Result is the simulated onboarding's timeline and its figures.
@@ -83,6 +85,8 @@ type Result struct {
 	// PlannedPhaseEnd and PhaseEnd are each phase's last due date and when it was done.
 	PlannedPhaseEnd, PhaseEnd map[string]time.Time
 	Reminders, Escalations    int
+	// VendorReminders counts the CSM's reminders of the vendor's own tasks.
+	VendorReminders int
 	// PeakRemindersPerDay is the most reminder emails any one contact got in a day.
 	PeakRemindersPerDay int
 	TimeBlocked         time.Duration
@@ -258,7 +262,7 @@ func (s *sim) act(after time.Duration, key string, a onboarding.Action, reason s
 		}, onboarding.TaskAction{RequestID: id, TaskKey: key, Action: a, Reason: reason, Actor: actor, ActorSide: side})
 		verb := map[onboarding.Action]string{onboarding.ActionComplete: "completes", onboarding.ActionBlock: "is blocked on",
 			onboarding.ActionUnblock: "is unblocked on"}[a]
-		s.event("action", fmt.Sprintf("%s %s %s", t.Owner.Label(), verb, t.Title))
+		s.event("action", fmt.Sprintf("%s %s %s", t.Owner.Label(), verb, t.Title), false)
 	}, at.Sub(s.env.Now()))
 }
 
@@ -283,10 +287,10 @@ func (s *sim) workingHours(t time.Time) time.Time {
 	return l
 }
 
-func (s *sim) event(kind, text string) {
+func (s *sim) event(kind, text string, toCustomer bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.res.Events = append(s.res.Events, Event{At: s.env.Now(), Kind: kind, Text: text})
+	s.res.Events = append(s.res.Events, Event{At: s.env.Now(), Kind: kind, Text: text, ToCustomer: toCustomer})
 }
 
 // notified records a message the workflow sent.
@@ -299,12 +303,15 @@ func (s *sim) notified(n activities.NotifyInput) {
 	switch n.Kind {
 	case notify.KindEscalation:
 		s.res.Escalations++
-		s.event("notify", "escalation → CSM: "+n.Reason)
+		s.event("notify", "escalation → CSM: "+n.Reason, false)
 	case notify.KindGoLive:
-		s.event("notify", "go-live → contacts and CSM")
+		s.event("notify", "go-live → contacts and CSM", false)
+	case notify.KindVendorReminder:
+		s.res.VendorReminders++
+		s.event("notify", fmt.Sprintf("%s → CSM: %s", n.Kind, joinTitles(titles)), false)
 	default:
 		s.res.Reminders++
-		s.event("notify", fmt.Sprintf("%s → customer: %s", n.Kind, joinTitles(titles)))
+		s.event("notify", fmt.Sprintf("%s → customer: %s", n.Kind, joinTitles(titles)), true)
 	}
 }
 
@@ -333,17 +340,13 @@ func (s *sim) finish() {
 	})
 	perDay := map[string]int{}
 	for _, e := range s.res.Events {
-		if e.Kind == "notify" && !isStaff(e.Text) {
+		if e.ToCustomer {
 			perDay[e.At.In(s.loc).Format(time.DateOnly)]++
 		}
 	}
 	for _, n := range perDay {
 		s.res.PeakRemindersPerDay = max(s.res.PeakRemindersPerDay, n)
 	}
-}
-
-func isStaff(text string) bool {
-	return len(text) >= 10 && (text[:10] == "escalation" || text[:7] == "go-live")
 }
 
 func joinTitles(titles []string) string {
@@ -395,6 +398,7 @@ func Print(w io.Writer, r *Result) {
 		fmt.Fprintf(w, "Completed: %s\n", day(r.CompletedAt))
 	}
 	fmt.Fprintf(w, "Reminder emails to the customer: %d (at most %d to a contact in one day)\n", r.Reminders, r.PeakRemindersPerDay)
+	fmt.Fprintf(w, "Reminders to the CSM of the vendor's tasks: %d\n", r.VendorReminders)
 	fmt.Fprintf(w, "Escalations to the CSM: %d\n", r.Escalations)
 	fmt.Fprintf(w, "Time customer tasks spent blocked: %.1f days\n", r.TimeBlocked.Hours()/24)
 }

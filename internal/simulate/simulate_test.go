@@ -58,7 +58,7 @@ func TestSimulationIsRepeatableAndPlausible(t *testing.T) {
 	}
 	chicago, _ := time.LoadLocation("America/Chicago")
 	for _, e := range res.Events {
-		if e.Kind != "notify" || strings.HasPrefix(e.Text, "escalation") || strings.HasPrefix(e.Text, "go-live") {
+		if !e.ToCustomer {
 			continue
 		}
 		local := e.At.In(chicago)
