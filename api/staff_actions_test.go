@@ -59,9 +59,24 @@ func TestStaffActOnTasks(t *testing.T) {
 	if task(got, "welcome-pack")["status"] != "completed" || task(got, "internal-handoff")["status"] != "blocked" {
 		t.Fatalf("after staff actions: %v %v", task(got, "welcome-pack")["status"], task(got, "internal-handoff")["status"])
 	}
+	// The activity log says who did what, newest first, with the reason; an API key's
+	// action shows as an integration's.
+	h.call("POST", "/api/v1/onboardings/"+id+"/tasks/kickoff-call/skip", tn.key, nil).expect(t, 200)
+	_, body, _ := fetch(t, csm, "GET", page, nil)
+	log := body[strings.Index(body, `id="activity"`):]
+	for _, want := range []string{"An integration (API key)</strong> skipped Hold the kickoff call",
+		"Staff csm</strong> blocked Review the sales-to-CS handoff", "waiting for the contract",
+		"Staff csm</strong> completed Send the welcome pack"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("activity log lacks %q", want)
+		}
+	}
+	if strings.Index(log, "skipped Hold") > strings.Index(log, "completed Send") {
+		t.Error("the activity log is not newest first")
+	}
 	// A viewer sees the page without buttons and cannot act.
 	viewer := h.staffClient(tn, "vic@vendor.example", "viewer")
-	_, body, _ := fetch(t, viewer, "GET", page, nil)
+	_, body, _ = fetch(t, viewer, "GET", page, nil)
 	if strings.Contains(body, "/tasks/welcome-pack/reopen") || !strings.Contains(body, "welcome-pack") {
 		t.Error("a viewer's page offers actions")
 	}

@@ -48,7 +48,9 @@ type staffDetail struct {
 	Lifecycle []onboarding.LifecycleAction
 	Paused    bool
 	// UTC shows calendar dates (start, target) as they are stored.
-	UTC       *time.Location
+	UTC *time.Location
+	// Activity is the onboarding\'s latest audit events in words, newest first.
+	Activity  []activityLine
 	RequestID string
 	Error     string
 }
@@ -93,10 +95,15 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 		_ = c.Error(err)
 		return
 	}
+	activity, err := s.store.RecentActivity(ctx, workspaceID(c), d.ID, activityShown)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone), WorkflowURL: s.cfg.WorkflowURL(d.WorkflowID),
 		Messages: messages, CanChange: canChange(u), RequestID: newRequestID(), Error: problem}
-	data.Paused, data.UTC = d.Status == onboarding.StatusPaused, time.UTC
+	data.Paused, data.UTC, data.Activity = d.Status == onboarding.StatusPaused, time.UTC, activityLines(activity, d.Tasks)
 	if data.CanChange {
 		data.Lifecycle = onboarding.LifecycleActionsFrom(d.Status)
 	}

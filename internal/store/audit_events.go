@@ -65,3 +65,31 @@ func insertAuditEvent(ctx context.Context, tx *sqlx.Tx, e *AuditEvent) error {
 	}
 	return nil
 }
+
+// Activity is one audit event as the activity log shows it, with its actor's name when
+// the actor is a staff user or contact of the workspace.
+type Activity struct {
+	ID        int64     `db:"id"`
+	Actor     string    `db:"actor"`
+	ActorName string    `db:"actor_name"`
+	Action    string    `db:"action"`
+	Subject   string    `db:"subject"`
+	Detail    []byte    `db:"detail"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// RecentActivity lists an onboarding's latest audit events, newest first.
+func (s *Store) RecentActivity(ctx context.Context, workspaceID, onboardingID string, limit int) ([]Activity, error) {
+	var list []Activity
+	err := s.db.SelectContext(ctx, &list, `
+		SELECT e.id, e.actor, e.action, e.subject, e.detail, e.created_at, coalesce(su.name, c.name, '') AS actor_name
+		FROM audit_events e
+		LEFT JOIN staff_users su ON su.workspace_id = e.workspace_id AND e.actor = 'staff:' || su.id::text
+		LEFT JOIN contacts c ON c.workspace_id = e.workspace_id AND e.actor = 'contact:' || c.id::text
+		WHERE e.workspace_id = $1 AND e.onboarding_id = $2
+		ORDER BY e.id DESC LIMIT $3`, workspaceID, onboardingID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent activity: %w", err)
+	}
+	return list, nil
+}
