@@ -22,7 +22,7 @@ type activityLine struct {
 
 // activityVerbs says each audit action in words; the subject (a task) follows.
 var activityVerbs = map[string]string{
-	"task.start": "started", "task.complete": "completed", "task.skip": "skipped", "task.block": "blocked",
+	"task.start": "started", "task.complete": "finished", "task.skip": "chose to skip", "task.block": "reported a blocker on",
 	"task.unblock": "unblocked", "task.reopen": "reopened", "task.snooze": "put off reminders about",
 	"task.due_date": "moved the due date of", "onboarding.pause": "paused the onboarding",
 	"onboarding.resume": "resumed the onboarding", "onboarding.cancel": "cancelled the onboarding",

@@ -64,14 +64,14 @@ func TestStaffActOnTasks(t *testing.T) {
 	h.call("POST", "/api/v1/onboardings/"+id+"/tasks/kickoff-call/skip", tn.key, nil).expect(t, 200)
 	_, body, _ := fetch(t, csm, "GET", page, nil)
 	log := body[strings.Index(body, `id="activity"`):]
-	for _, want := range []string{"An integration (API key)</strong> skipped Hold the kickoff call",
-		"Staff csm</strong> blocked Review the sales-to-CS handoff", "waiting for the contract",
-		"Staff csm</strong> completed Send the welcome pack"} {
+	for _, want := range []string{"An integration (API key)</strong> chose to skip Hold the kickoff call",
+		"Staff csm</strong> reported a blocker on Review the sales-to-CS handoff", "waiting for the contract",
+		"Staff csm</strong> finished Send the welcome pack"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("activity log lacks %q", want)
 		}
 	}
-	if strings.Index(log, "skipped Hold") > strings.Index(log, "completed Send") {
+	if strings.Index(log, "skip Hold") > strings.Index(log, "finished Send") {
 		t.Error("the activity log is not newest first")
 	}
 	// A viewer sees the page without buttons and cannot act.
