@@ -1,12 +1,15 @@
 package workflows_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/onboard-oss/onboard/internal/notify"
 	"github.com/onboard-oss/onboard/internal/onboarding"
@@ -248,5 +251,47 @@ func TestHypercareThenCompletion(t *testing.T) {
 	want := onboarding.Outcome{DaysToGoLive: 1, DaysLate: -9, OnTime: true, BlockedHours: 2} // live Tue 3, target Thu 12 March
 	if res.Outcome == nil || *res.Outcome != want {
 		t.Errorf("outcome %+v, want %+v", res.Outcome, want)
+	}
+}
+
+// Continue-as-new carries what was sent: the next run neither repeats a reminder or an
+// escalation nor forgets what is still to come.
+func TestNudgingSurvivesContinueAsNew(t *testing.T) {
+	h := newHarness(t)
+	h.env.RegisterDelayedCallback(func() { h.env.SetContinueAsNewSuggested(true) }, 73*time.Hour) // Thu 5 March 10:00
+	h.run(newNudgedState(h.start))
+	var can *workflow.ContinueAsNewError
+	if err := h.env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("workflow error %v, want continue-as-new", err)
+	}
+	var in workflows.OnboardingInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &in); err != nil {
+		t.Fatal(err)
+	}
+	first := h.sent()
+	carried := in.State
+	if carried.Nudging == nil || !carried.Nudging.Since.Equal(h.start) || carried.Nudging.RemindersSent != 2 ||
+		len(carried.Nudging.Escalated) != 1 || carried.Forecast.IsZero() {
+		t.Fatalf("carried nudging %+v forecast %v", carried.Nudging, carried.Forecast)
+	}
+
+	// The next run, from the carried state, at the moment the first one ended.
+	next := newHarness(t)
+	next.env.SetStartTime(h.start.Add(73 * time.Hour))
+	next.cancel(8 * 24 * time.Hour)
+	next.run(carried)
+	// Together the two runs send exactly what one run does over those days (see
+	// TestRemindersAndEscalationsOverThreeWeeks): nothing twice, nothing missed.
+	want := []string{
+		"Mon 09 Mar 09:00 escalation escalation:ob-1:stale:1772442000",
+		"Mon 09 Mar 09:00 overdue reminder:ob-1:2026-03-09 intake",
+		"Mon 09 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-09 welcome",
+		"Tue 10 Mar 09:00 overdue reminder:ob-1:2026-03-10 intake",
+		"Wed 11 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-11 welcome",
+		"Fri 13 Mar 09:00 escalation escalation:ob-1:overdue:intake",
+		"Fri 13 Mar 09:00 overdue reminder:ob-1:2026-03-13 intake",
+	}
+	if got := next.sent(); !slices.Equal(got, want) {
+		t.Errorf("second run sent:\n%s\nwant:\n%s\n(first run: %q)", strings.Join(got, "\n"), strings.Join(want, "\n"), first)
 	}
 }
