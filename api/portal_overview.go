@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -15,10 +16,13 @@ type portalOverview struct {
 	Onboardings []portalOnboarding
 	// Loc is the account's time zone: due days are shown as the customer's calendar has them.
 	Loc *time.Location
+	// CSM is the account's customer success manager, when it has one: "your success team".
+	CSM *store.StaffUser
 }
 
 type portalOnboarding struct {
 	Onboarding store.Onboarding
+	Paused     bool
 	Phases     []phaseView
 	NextSteps  []store.OnboardingTask
 }
@@ -45,9 +49,13 @@ func (s *Server) portalOverview(c *gin.Context) {
 		return
 	}
 	data := portalOverview{Contact: contact, Loc: time.UTC}
+	if data.CSM, err = s.accountCSM(c, contact); err != nil {
+		_ = c.Error(err)
+		return
+	}
 	for _, d := range details {
 		data.Loc = accountLocation(d.AccountTimezone)
-		data.Onboardings = append(data.Onboardings, portalOnboarding{Onboarding: d.Onboarding,
+		data.Onboardings = append(data.Onboardings, portalOnboarding{Onboarding: d.Onboarding, Paused: d.Status == onboarding.StatusPaused,
 			Phases: phaseViews(d, func(t store.OnboardingTask) bool { return t.CustomerVisible }),
 			NextSteps: d.TasksWhere(func(t store.OnboardingTask) bool {
 				return t.NextStep && t.Owner == onboarding.OwnerCustomer
@@ -77,4 +85,18 @@ func accountLocation(tz string) *time.Location {
 		return time.UTC
 	}
 	return loc
+}
+
+// accountCSM is the contact's account's CSM, or nil when it has none.
+func (s *Server) accountCSM(c *gin.Context, contact store.Contact) (*store.StaffUser, error) {
+	ctx := c.Request.Context()
+	a, err := s.store.Account(ctx, contact.WorkspaceID, contact.AccountID)
+	if err != nil || a.CSMID == nil {
+		return nil, err
+	}
+	u, err := s.store.StaffUser(ctx, contact.WorkspaceID, *a.CSMID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	return &u, err
 }

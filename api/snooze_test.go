@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/onboard-oss/onboard/internal/auth"
+	"github.com/onboard-oss/onboard/internal/store"
 )
 
 // A reminder email's snooze link: opening it changes nothing (scanners open links);
@@ -118,5 +119,43 @@ func TestSnoozeFromTheTaskPage(t *testing.T) {
 	delete(form, "csrf_token")
 	if status, _, _ := fetch(t, c, "POST", base+"/snooze/success-criteria", form); status != 403 {
 		t.Errorf("without a CSRF token: %d, want 403", status)
+	}
+}
+
+// The portal names the account's CSM, says when the onboarding is paused, and shows the
+// expected go-live once it slips past the target.
+func TestPortalSuccessTeamPauseAndExpectedGoLive(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	ctx := context.Background()
+	csm, err := h.store.CreateStaffUser(ctx, store.StaffUser{WorkspaceID: tn.workspace.ID, Email: "casey@vendor.example",
+		Name: "Casey Lin", Role: "csm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := h.store.CreateAccount(ctx, store.Account{WorkspaceID: tn.workspace.ID, Name: "Late Corp", CSMID: &csm.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := h.call("POST", "/api/v1/onboardings", tn.key, map[string]any{"account_id": acct.ID, "plan": "standard-saas",
+		"start_date": time.Now().AddDate(0, 0, -40).Format(time.DateOnly)}).expect(t, 201).body["id"].(string)
+	c := browserless(t)
+	link := h.magicLink(tn.workspace.ID, acct.ID, "pat@late.example", time.Hour)
+	_, page, _ := fetch(t, c, "GET", h.server.URL+link, nil)
+	fetch(t, c, "POST", h.server.URL+link, url.Values{"csrf_token": {csrfOf(t, page)}})
+	var body string
+	for range 50 { // the workflow evaluates the late start at once
+		_, body, _ = fetch(t, c, "GET", h.server.URL+"/portal", nil)
+		if strings.Contains(body, "data-expected") {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(body, "data-success-team") || !strings.Contains(body, "Casey Lin") || !strings.Contains(body, "data-expected") {
+		t.Errorf("portal lacks the success team or the expected go-live")
+	}
+	h.call("POST", "/api/v1/onboardings/"+id+"/pause", tn.key, nil).expect(t, 200)
+	if _, body, _ = fetch(t, c, "GET", h.server.URL+"/portal", nil); !strings.Contains(body, "data-paused") {
+		t.Error("the portal does not say the onboarding is paused")
 	}
 }
