@@ -106,3 +106,19 @@ func (a *Activities) RecordRejectedAction(ctx context.Context, in RejectedAction
 	}
 	return nil
 }
+
+// AccountTimeZoneInput names an onboarding's account.
+type AccountTimeZoneInput struct {
+	WorkspaceID string `json:"workspace_id"`
+	AccountID   string `json:"account_id"`
+}
+
+// AccountTimeZone reads an account's time zone, for an onboarding whose state is from
+// before it kept one. It runs as a local activity.
+func (a *Activities) AccountTimeZone(ctx context.Context, in AccountTimeZoneInput) (string, error) {
+	acct, err := a.Store.Account(ctx, in.WorkspaceID, in.AccountID)
+	if err != nil {
+		return "", fmt.Errorf("account time zone: %w", err)
+	}
+	return acct.Timezone, nil
+}

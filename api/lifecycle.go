@@ -33,7 +33,8 @@ func (s *Server) apiLifecycle(action onboarding.LifecycleAction) gin.HandlerFunc
 		} else if key != "" {
 			rid = "idem:" + keyDigest(key) + ":onboarding:" + string(action)
 		}
-		r := onboarding.LifecycleRequest{RequestID: rid, Action: action, Reason: reason, Actor: c.GetString(ctxActor)}
+		r := onboarding.LifecycleRequest{RequestID: rid, Action: action, Reason: reason, Actor: c.GetString(ctxActor),
+			TimeZone: o.AccountTimezone}
 		if _, err := s.engine.Lifecycle(c.Request.Context(), o, r); err != nil {
 			_ = c.Error(err)
 			return
@@ -68,7 +69,7 @@ func (s *Server) staffLifecycle(action onboarding.LifecycleAction) gin.HandlerFu
 		}
 		u := c.MustGet(ctxStaff).(store.StaffUser)
 		r := onboarding.LifecycleRequest{RequestID: "staff:" + rid + ":onboarding:" + string(action), Action: action,
-			Reason: reason, Actor: "staff:" + u.ID}
+			Reason: reason, Actor: "staff:" + u.ID, TimeZone: d.AccountTimezone}
 		_, err = s.engine.Lifecycle(ctx, d.Onboarding, r)
 		var refused *onboarding.TransitionError
 		if errors.As(err, &refused) {

@@ -56,7 +56,8 @@ func (s *Server) apiReschedule(c *gin.Context, dst any, taskKey string, field fu
 		_ = c.Error(notFoundAs(err, "onboarding"))
 		return
 	}
-	r := onboarding.Reschedule{RequestID: uuid.NewString(), TaskKey: taskKey, Day: day, Actor: c.GetString(ctxActor)}
+	r := onboarding.Reschedule{RequestID: uuid.NewString(), TaskKey: taskKey, Day: day, Actor: c.GetString(ctxActor),
+		TimeZone: o.AccountTimezone}
 	if _, err := s.engine.Reschedule(c.Request.Context(), o, r); err != nil {
 		_ = c.Error(err)
 		return
@@ -97,7 +98,8 @@ func (s *Server) staffReschedule(c *gin.Context) {
 		return
 	}
 	u := c.MustGet(ctxStaff).(store.StaffUser)
-	r := onboarding.Reschedule{RequestID: "staff:" + rid + ":reschedule:" + key, TaskKey: key, Day: day, Actor: "staff:" + u.ID}
+	r := onboarding.Reschedule{RequestID: "staff:" + rid + ":reschedule:" + key, TaskKey: key, Day: day, Actor: "staff:" + u.ID,
+		TimeZone: d.AccountTimezone}
 	_, err = s.engine.Reschedule(ctx, d.Onboarding, r)
 	var refused *onboarding.TransitionError
 	if errors.As(err, &refused) {

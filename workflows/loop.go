@@ -231,6 +231,14 @@ func (w *onboardingWorkflow) enableNudging(ctx workflow.Context) {
 	if workflow.GetVersion(ctx, changeNudging, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return
 	}
+	if w.state.TimeZone == "" && w.state.Nudging == nil { // a state from before it kept the account's zone
+		var zone string
+		in := activities.AccountTimeZoneInput{WorkspaceID: w.state.WorkspaceID, AccountID: w.state.AccountID}
+		if err := workflow.ExecuteLocalActivity(withReadModelOptions(ctx), acts.AccountTimeZone, in).Get(ctx, &zone); err != nil {
+			workflow.GetLogger(ctx).Warn("account time zone unknown; reminders follow UTC", "error", err)
+		}
+		w.state.SetTimeZone(zone)
+	}
 	w.state.EnableNudging(onboarding.DefaultReminderPolicy(), workflow.Now(ctx))
 }
 

@@ -63,14 +63,14 @@ func TestRemindersAndEscalationsOverThreeWeeks(t *testing.T) {
 		"Mon 02 Mar 09:00 reminder_digest reminder:ob-1:2026-03-02 intake",
 		"Tue 03 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-03 welcome",
 		"Wed 04 Mar 09:00 reminder_digest reminder:ob-1:2026-03-04 intake",
-		"Thu 05 Mar 00:00 escalation escalation:ob-1:health:off_track:1",
+		"Thu 05 Mar 00:00 escalation escalation:ob-1:health:off_track:2",
 		"Thu 05 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-05 welcome",
 		"Mon 09 Mar 09:00 escalation escalation:ob-1:stale:1772442000",
 		"Mon 09 Mar 09:00 overdue reminder:ob-1:2026-03-09 intake",
 		"Mon 09 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-09 welcome",
 		"Tue 10 Mar 09:00 overdue reminder:ob-1:2026-03-10 intake",
 		"Wed 11 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-11 welcome",
-		"Fri 13 Mar 09:00 escalation escalation:ob-1:overdue:intake",
+		"Fri 13 Mar 09:00 escalation escalation:ob-1:overdue:intake:1772668799",
 		"Fri 13 Mar 09:00 overdue reminder:ob-1:2026-03-13 intake",
 		"Mon 16 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-16 welcome",
 	}
@@ -102,7 +102,8 @@ func TestPauseResumeAndCancel(t *testing.T) {
 		Reason: "customer churned", Actor: "staff:s"})
 	h.run(newNudgedState(h.start))
 
-	requireApplied(t, "pause", pause, 1, onboarding.StatusPaused)
+	// Version 1 is the forecast written at the start.
+	requireApplied(t, "pause", pause, 2, onboarding.StatusPaused)
 	if blocked.rejected == nil {
 		t.Error("a task action on a paused onboarding was accepted")
 	}
@@ -115,7 +116,7 @@ func TestPauseResumeAndCancel(t *testing.T) {
 			t.Errorf("sent while paused: %s", line)
 		}
 	}
-	requireApplied(t, "resume", resume, 2, onboarding.StatusActive)
+	requireApplied(t, "resume", resume, 3, onboarding.StatusActive)
 	intake, _ := resumed.Task("intake")
 	if want := time.Date(2026, 3, 18, 23, 59, 59, 0, time.UTC); !intake.DueAt.Equal(want) {
 		t.Errorf("intake due %v after resuming; want %v (moved by the 14 days paused)", intake.DueAt, want)
@@ -126,7 +127,7 @@ func TestPauseResumeAndCancel(t *testing.T) {
 	if noReason.rejected == nil {
 		t.Error("a cancel without a reason was accepted")
 	}
-	requireApplied(t, "cancel", cancel, 3, onboarding.StatusCancelled)
+	requireApplied(t, "cancel", cancel, 4, onboarding.StatusCancelled)
 	res := h.result()
 	if res.Status != onboarding.StatusCancelled || res.CloseReason != "customer churned" {
 		t.Errorf("result %+v", res)
@@ -288,10 +289,34 @@ func TestNudgingSurvivesContinueAsNew(t *testing.T) {
 		"Mon 09 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-09 welcome",
 		"Tue 10 Mar 09:00 overdue reminder:ob-1:2026-03-10 intake",
 		"Wed 11 Mar 09:00 vendor_reminder vendor-reminder:ob-1:2026-03-11 welcome",
-		"Fri 13 Mar 09:00 escalation escalation:ob-1:overdue:intake",
+		"Fri 13 Mar 09:00 escalation escalation:ob-1:overdue:intake:1772668799",
 		"Fri 13 Mar 09:00 overdue reminder:ob-1:2026-03-13 intake",
 	}
 	if got := next.sent(); !slices.Equal(got, want) {
 		t.Errorf("second run sent:\n%s\nwant:\n%s\n(first run: %q)", strings.Join(got, "\n"), strings.Join(want, "\n"), first)
+	}
+}
+
+// A state from before it kept the account's time zone (carried across continue-as-new
+// from an older run) learns the zone from the account before reminders begin: Tokyo's
+// 09:00 is 00:00 UTC.
+func TestALegacyStateLearnsItsTimeZone(t *testing.T) {
+	h := newHarness(t)
+	h.accountZone = "Asia/Tokyo"
+	st := newNudgedState(h.start)
+	st.TimeZone = ""
+	zone := h.query(time.Hour)
+	h.cancel(4 * 24 * time.Hour)
+	h.run(st)
+	if zone.TimeZone != "Asia/Tokyo" {
+		t.Fatalf("time zone %q, want the account's", zone.TimeZone)
+	}
+	for _, line := range h.sent() {
+		if strings.Contains(line, "reminder") && !strings.Contains(line, " 00:00 ") {
+			t.Errorf("reminder outside Tokyo's morning: %s", line)
+		}
+	}
+	if len(h.sent()) == 0 {
+		t.Error("nothing sent")
 	}
 }

@@ -97,6 +97,8 @@ type harness struct {
 	notified []activities.NotifyInput
 	// notifiedAt is the workflow time of each notification.
 	notifiedAt []time.Time
+	// accountZone is what the AccountTimeZone activity answers.
+	accountZone string
 }
 
 func newHarness(t *testing.T) *harness {
@@ -123,6 +125,12 @@ func newHarness(t *testing.T) *harness {
 			defer h.mu.Unlock()
 			h.rejected = append(h.rejected, in)
 			return nil
+		}).Maybe()
+	env.OnActivity(acts.AccountTimeZone, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.AccountTimeZoneInput) (string, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			return h.accountZone, nil
 		}).Maybe()
 	env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.NotifyInput) error {

@@ -98,8 +98,8 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	if err := r.run.Get(ctx, &res); err != nil {
 		t.Fatalf("workflow: %v", err)
 	}
-	if res.Status != onboarding.StatusCompleted || res.Version != 11 {
-		t.Errorf("result %+v, want completed at version 11", res)
+	if res.Status != onboarding.StatusCompleted || res.Version != 12 {
+		t.Errorf("result %+v, want completed at version 12", res)
 	}
 	o, err := r.store.Onboarding(ctx, r.state.WorkspaceID, r.state.OnboardingID)
 	if err != nil {

@@ -63,6 +63,8 @@ type LifecycleRequest struct {
 	Action    LifecycleAction `json:"action"`
 	Reason    string          `json:"reason,omitempty"`
 	Actor     string          `json:"actor"`
+	// TimeZone is the account's, for an onboarding from before the state kept it.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // ValidateLifecycle checks a lifecycle request against the state without changing it.
@@ -106,6 +108,7 @@ func (s *State) ApplyLifecycle(r LifecycleRequest, now time.Time) (bool, error) 
 	if s.Seen(r.RequestID) {
 		return false, nil
 	}
+	s.SetTimeZone(r.TimeZone)
 	switch r.Action {
 	case LifecyclePause:
 		s.Status, s.PausedAt = StatusPaused, now
@@ -128,6 +131,15 @@ func (s *State) resume(now time.Time) {
 		return
 	}
 	s.LastCustomerActivity = s.LastCustomerActivity.Add(paused)
+	for i := range s.Tasks { // paused time neither counts as blocked nor uses up a snooze
+		ts := &s.Tasks[i]
+		if !ts.BlockedAt.IsZero() {
+			ts.BlockedAt = ts.BlockedAt.Add(paused)
+		}
+		if !ts.SnoozedUntil.IsZero() {
+			ts.SnoozedUntil = ts.SnoozedUntil.Add(paused)
+		}
+	}
 	if s.Nudging != nil && !s.Nudging.Policy.ShiftOnResume {
 		return
 	}

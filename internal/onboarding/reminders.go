@@ -115,10 +115,38 @@ func (r Reminder) TaskKeys() []string {
 }
 
 // EnableNudging starts reminders and escalations from now on with the given policy.
+//
+// A reminder whose moment has passed counts as sent, so a task long overdue when nudging
+// begins has had its reminders and escalates as such. The forecast is left for the
+// next refresh, which writes it to the read model.
 func (s *State) EnableNudging(p ReminderPolicy, now time.Time) {
-	if s.Nudging == nil {
-		s.Nudging = &Nudging{Policy: p, Since: now, HealthTold: s.Health}
-		s.Forecast = s.ComputeForecast(now)
+	if s.Nudging != nil {
+		return
+	}
+	s.Nudging = &Nudging{Policy: p, Since: now, HealthTold: s.Health}
+	loc := s.Location()
+	for i := range s.Tasks {
+		ts := &s.Tasks[i]
+		t, _, ok := s.Plan.Task(ts.Key)
+		if !ok || !s.remindable(t.Owner, t, ts) {
+			continue
+		}
+		for l := levelBefore; l <= p.maxLevel(); l++ {
+			if at := s.reminderMoment(t, ts, l, loc); !at.IsZero() && at.Before(now) {
+				ts.Reminded = l
+			}
+		}
+	}
+}
+
+// SetTimeZone gives an onboarding from before the state kept its account's time zone
+// that zone; a state that has one keeps it, and an unknown name changes nothing.
+func (s *State) SetTimeZone(name string) {
+	if s.TimeZone != "" || name == "" {
+		return
+	}
+	if _, err := Location(name); err == nil {
+		s.TimeZone = name
 	}
 }
 
@@ -361,10 +389,11 @@ type Escalation struct {
 
 // DueEscalations returns what the CSM must be told of now and marks it told: a
 // customer task still overdue after the last reminder, a task blocked for longer than
-// BlockedAfter, no customer activity for StaleAfter, and a drop in health.
+// BlockedAfter, no customer activity for StaleAfter, and a drop in health. What was
+// already so when nudging began is told at once, once.
 func (s *State) DueEscalations(now time.Time) []Escalation {
 	n := s.Nudging
-	if n == nil || s.Status != StatusActive {
+	if n == nil || s.Status != StatusActive || now.Before(n.Since) {
 		return nil // a paused onboarding's health is not news; the CSM keeps what they were told
 	}
 	var out []Escalation
@@ -385,21 +414,20 @@ func (s *State) DueEscalations(now time.Time) []Escalation {
 		t, _, _ := s.Plan.Task(ts.Key)
 		if ts.Status == TaskBlocked {
 			since := ts.blockedSince()
-			if !since.Before(n.Since) && !since.Add(n.Policy.BlockedAfter).After(now) {
+			if !since.Add(n.Policy.BlockedAfter).After(now) {
 				add(fmt.Sprintf("blocked:%s:%d", ts.Key, since.Unix()), fmt.Sprintf("%s has been blocked for %s: %s",
 					t.Title, words(now.Sub(since)), ts.BlockedReason))
 			}
 		}
 		if t.Owner == OwnerCustomer && n.Policy.OverdueCap > 0 && ts.Reminded >= n.Policy.maxLevel() && ts.Overdue(now) {
-			add("overdue:"+ts.Key, fmt.Sprintf("%s is %s overdue after %d reminders", t.Title,
+			add(fmt.Sprintf("overdue:%s:%d", ts.Key, ts.DueAt.Unix()), fmt.Sprintf("%s is %s overdue after %d reminders", t.Title,
 				words(now.Sub(ts.DueAt)), n.Policy.OverdueCap))
 		}
 	}
-	if idle := s.LastCustomerActivity; n.Policy.StaleAfter > 0 && !idle.Add(n.Policy.StaleAfter).Before(n.Since) &&
-		!idle.Add(n.Policy.StaleAfter).After(now) {
+	if idle := s.LastCustomerActivity; n.Policy.StaleAfter > 0 && !idle.Add(n.Policy.StaleAfter).After(now) {
 		add(fmt.Sprintf("stale:%d", idle.Unix()), fmt.Sprintf("The customer has done nothing for %s", words(now.Sub(idle))))
 	}
-	if s.Health.worseThan(n.HealthTold) && !now.Before(n.Since) {
+	if s.Health.worseThan(n.HealthTold) {
 		add(fmt.Sprintf("health:%s:%d", s.Health, s.Version), "Health moved to "+s.Health.Label())
 	}
 	n.HealthTold = s.Health

@@ -481,3 +481,38 @@ func TestRescheduleMovesDueDatesAndReminders(t *testing.T) {
 		t.Error("moved a completed task's due date")
 	}
 }
+
+// Review findings: a task long overdue when nudging begins has had its reminders and
+// escalates; a blocker older than 48 hours when nudging begins escalates; a task moved
+// later and overdue again escalates again.
+func TestEscalationsOfWhatWasUnderWay(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	start := time.Date(2026, 3, 2, 8, 0, 0, 0, loc)
+	s, _ := New(NewInput{OnboardingID: "o", WorkspaceID: "w", AccountID: "a", AccountName: "Acme",
+		Plan: reminderPlan(), StartDate: start, TimeZone: "Europe/Paris", Now: start})
+	blockAt := time.Date(2026, 3, 3, 10, 0, 0, 0, loc)
+	if _, err := s.Apply(TaskAction{RequestID: "b", TaskKey: "setup", Action: ActionBlock, Reason: "waiting on a licence",
+		Actor: "staff:s", ActorSide: OwnerVendor}, blockAt); err != nil {
+		t.Fatal(err)
+	}
+	late := time.Date(2026, 3, 30, 12, 0, 0, 0, loc) // profile due the 5th: every reminder moment has passed
+	s.LastCustomerActivity = late
+	s.EnableNudging(DefaultReminderPolicy(), late)
+	var causes []string
+	for _, e := range s.DueEscalations(late) {
+		causes = append(causes, e.Cause[:strings.LastIndexByte(e.Cause, ':')])
+	}
+	slices.Sort(causes)
+	if want := []string{"blocked:setup", "overdue:profile"}; !slices.Equal(causes, want) {
+		t.Errorf("escalations when nudging begins: %q, want %q", causes, want)
+	}
+	// profile moved to 10 April, then overdue again after its reminders: told again.
+	if _, err := s.ApplyReschedule(Reschedule{RequestID: "m", TaskKey: "profile", Day: time.Date(2026, 4, 10, 0, 0, 0, 0, time.UTC)}, late); err != nil {
+		t.Fatal(err)
+	}
+	w := newWalk(t, &s, late)
+	w.until(time.Date(2026, 5, 1, 0, 0, 0, 0, loc))
+	if !slices.ContainsFunc(w.log, func(l string) bool { return strings.HasSuffix(l, "escalate overdue") }) {
+		t.Errorf("no second overdue escalation after the move:\n%s", strings.Join(w.log, "\n"))
+	}
+}

@@ -11,6 +11,8 @@ type Reschedule struct {
 	// onboarding's time zone.
 	Day   time.Time `json:"day"`
 	Actor string    `json:"actor"`
+	// TimeZone is the account's, for an onboarding from before the state kept it.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 // ValidateReschedule checks a reschedule against the state without changing anything:
@@ -57,6 +59,7 @@ func (s *State) ApplyReschedule(r Reschedule, now time.Time) (bool, error) {
 	if s.Seen(r.RequestID) {
 		return false, nil
 	}
+	s.SetTimeZone(r.TimeZone)
 	day := Day(r.Day)
 	if r.TaskKey == "" {
 		if day.Equal(s.TargetGoLive) {
