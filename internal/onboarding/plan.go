@@ -92,6 +92,8 @@ type Task struct {
 	Required        bool    `json:"required"`
 	CustomerVisible bool    `json:"customer_visible"`
 	Fields          []Field `json:"fields,omitempty"`
+	// Reminders overrides the plan's reminder policy for this task.
+	Reminders *ReminderOverride `json:"reminders,omitempty"`
 }
 
 // Phase is an ordered group of tasks.
@@ -113,8 +115,10 @@ type Plan struct {
 	Version     int    `json:"version"`
 	// HypercareDays is how long the onboarding stays live, after go-live, before it can
 	// complete: the customer's first weeks in production, with their check-in tasks.
-	HypercareDays int     `json:"hypercare_days,omitempty"`
-	Phases        []Phase `json:"phases"`
+	HypercareDays int `json:"hypercare_days,omitempty"`
+	// Reminders overrides the default reminder policy for the plan's tasks.
+	Reminders *ReminderOverride `json:"reminders,omitempty"`
+	Phases    []Phase           `json:"phases"`
 }
 
 // TaskCount returns the number of tasks in the plan.

@@ -31,6 +31,41 @@ type ReminderPolicy struct {
 	ShiftOnResume bool `json:"shift_on_resume"`
 }
 
+// ReminderOverride changes some of a policy's reminder settings: a plan's for its tasks,
+// a task's for itself. Unset fields keep what they override.
+type ReminderOverride struct {
+	BeforeDays       *int `json:"before_days,omitempty"`
+	OverdueEveryDays *int `json:"overdue_every_days,omitempty"`
+	OverdueCap       *int `json:"overdue_cap,omitempty"`
+}
+
+// Limits of a ReminderOverride's fields.
+const (
+	MaxBeforeDays       = 30
+	MaxOverdueEveryDays = 30
+	MaxOverdueCap       = 10
+)
+
+// With returns the policy with o's settings applied.
+func (p ReminderPolicy) With(o *ReminderOverride) ReminderPolicy {
+	if o == nil {
+		return p
+	}
+	if o.BeforeDays != nil {
+		p.BeforeDays = *o.BeforeDays
+	}
+	if o.OverdueEveryDays != nil {
+		p.OverdueEveryDays = *o.OverdueEveryDays
+	}
+	if o.OverdueCap != nil {
+		p.OverdueCap = *o.OverdueCap
+	}
+	return p
+}
+
+// policyFor is the reminder policy of one task: the onboarding's, with the task's overrides.
+func (s *State) policyFor(t Task) ReminderPolicy { return s.Nudging.Policy.With(t.Reminders) }
+
 // DefaultReminderPolicy is the policy of a workspace that has not set its own.
 func DefaultReminderPolicy() ReminderPolicy {
 	return ReminderPolicy{TurnDelay: 30 * time.Minute, BeforeDays: 2, OverdueEveryDays: 3, OverdueCap: 3,
@@ -123,6 +158,7 @@ func (s *State) EnableNudging(p ReminderPolicy, now time.Time) {
 	if s.Nudging != nil {
 		return
 	}
+	p = p.With(s.Plan.Reminders)
 	s.Nudging = &Nudging{Policy: p, Since: now, HealthTold: s.Health}
 	loc := s.Location()
 	for i := range s.Tasks {
@@ -131,7 +167,7 @@ func (s *State) EnableNudging(p ReminderPolicy, now time.Time) {
 		if !ok || !s.remindable(t.Owner, t, ts) {
 			continue
 		}
-		for l := levelBefore; l <= p.maxLevel(); l++ {
+		for l := levelBefore; l <= s.policyFor(t).maxLevel(); l++ {
 			if at := s.reminderMoment(t, ts, l, loc); !at.IsZero() && at.Before(now) {
 				ts.Reminded = l
 			}
@@ -177,7 +213,7 @@ func (n *Nudging) lastDay(side Owner) *string {
 // reminderMoment returns when the reminder of a level is due for a task, in the sending
 // window, or the zero time when the level does not apply to it.
 func (s *State) reminderMoment(t Task, ts *TaskState, level int, loc *time.Location) time.Time {
-	p := s.Nudging.Policy
+	p := s.policyFor(t)
 	due := ts.DueAt.In(loc)
 	dueDay := time.Date(due.Year(), due.Month(), due.Day(), 0, 0, 0, 0, loc)
 	var at time.Time
@@ -315,7 +351,7 @@ func (s *State) eachReminder(side Owner, loc *time.Location, fn func(ts *TaskSta
 		if !ok || !s.remindable(side, t, ts) {
 			continue
 		}
-		for l := ts.Reminded + 1; l <= n.Policy.maxLevel(); l++ {
+		for l := ts.Reminded + 1; l <= s.policyFor(t).maxLevel(); l++ {
 			if at := s.reminderMoment(t, ts, l, loc); !at.IsZero() && !at.Before(n.Since) {
 				fn(ts, t, l, at)
 			}
@@ -419,9 +455,9 @@ func (s *State) DueEscalations(now time.Time) []Escalation {
 					t.Title, words(now.Sub(since)), ts.BlockedReason))
 			}
 		}
-		if t.Owner == OwnerCustomer && n.Policy.OverdueCap > 0 && ts.Reminded >= n.Policy.maxLevel() && ts.Overdue(now) {
+		if p := s.policyFor(t); t.Owner == OwnerCustomer && p.OverdueCap > 0 && ts.Reminded >= p.maxLevel() && ts.Overdue(now) {
 			add(fmt.Sprintf("overdue:%s:%d", ts.Key, ts.DueAt.Unix()), fmt.Sprintf("%s is %s overdue after %d reminders", t.Title,
-				words(now.Sub(ts.DueAt)), n.Policy.OverdueCap))
+				words(now.Sub(ts.DueAt)), p.OverdueCap))
 		}
 	}
 	if idle := s.LastCustomerActivity; n.Policy.StaleAfter > 0 && !idle.Add(n.Policy.StaleAfter).After(now) {

@@ -516,3 +516,38 @@ func TestEscalationsOfWhatWasUnderWay(t *testing.T) {
 		t.Errorf("no second overdue escalation after the move:\n%s", strings.Join(w.log, "\n"))
 	}
 }
+
+// A plan's reminder settings override the default, and a task's override the plan's.
+func TestReminderOverrides(t *testing.T) {
+	one, zero := 1, 0
+	p := reminderPlan()
+	p.Reminders = &ReminderOverride{BeforeDays: &one}                                       // coming due: one business day before
+	p.Phases[0].Tasks[0].Reminders = &ReminderOverride{BeforeDays: &zero, OverdueCap: &one} // profile: none before, one overdue
+	loc, _ := time.LoadLocation("Europe/Paris")
+	start := time.Date(2026, 3, 2, 8, 0, 0, 0, loc)
+	s, err := New(NewInput{OnboardingID: "o", WorkspaceID: "w", AccountID: "a", AccountName: "Acme", Plan: p,
+		StartDate: start, TimeZone: "Europe/Paris", Now: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.EnableNudging(DefaultReminderPolicy(), start)
+	if s.Nudging.Policy.BeforeDays != 1 || s.Nudging.Policy.OverdueCap != 3 {
+		t.Fatalf("policy %+v: want the plan's before_days over the default", s.Nudging.Policy)
+	}
+	w := newWalk(t, &s, start)
+	w.until(time.Date(2026, 3, 20, 0, 0, 0, 0, loc))
+	var lines []string
+	for _, l := range w.log {
+		if !strings.Contains(l, "stale") {
+			lines = append(lines, l)
+		}
+	}
+	want := []string{
+		"Thu 05 Mar 09:00 reminder_digest profile:3",
+		"Mon 09 Mar 09:00 overdue profile:4",
+		"Mon 09 Mar 09:00 escalate overdue",
+	}
+	if !slices.Equal(lines, want) {
+		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -270,15 +270,19 @@ var badCases = []struct {
 
 	// Unknown and repeated fields.
 	{"unknown plan field", "key: p\nname: P\nversion: 1\nowner: me\nphases:\n  - key: ph\n    name: Ph\n    tasks:\n" + ok("a"),
-		[]want{{4, "plan", "p", `unknown field "owner" (known fields: key, name, description, version, hypercare_days, phases)`}}},
+		[]want{{4, "plan", "p", `unknown field "owner" (known fields: key, name, description, version, hypercare_days, reminders, phases)`}}},
 	{"hypercare out of range", "key: p\nname: P\nversion: 1\nhypercare_days: 400\nphases:\n  - key: ph\n    name: Ph\n    tasks:\n" + ok("a"),
 		[]want{{4, "plan", "p", `hypercare_days must be between 0 and 180, got 400`}}},
 	{"hypercare not a whole number", "key: p\nname: P\nversion: 1\nhypercare_days: 1.5\nphases:\n  - key: ph\n    name: Ph\n    tasks:\n" + ok("a"),
 		[]want{{4, "plan", "p", `hypercare_days: want a whole number, got "1.5"`}}},
+	{"reminders out of range", header + ok("a", "reminders:", "  before_days: 40", "  overdue_every_days: 0", "  overdue_cap: 2", "  nag: true"),
+		[]want{{13, "task", "a", `before_days must be between 0 and 30, got 40`},
+			{14, "task", "a", `overdue_every_days must be between 1 and 30, got 0`},
+			{16, "task", "a", `unknown field "nag" (known fields: before_days, overdue_every_days, overdue_cap)`}}},
 	{"unknown phase field", "key: p\nname: P\nversion: 1\nphases:\n  - key: ph\n    name: Ph\n    start: 3\n    tasks:\n" + ok("a"),
 		[]want{{7, "phase", "ph", `unknown field "start" (known fields: key, name, description, start_offset_days, tasks)`}}},
 	{"unknown task field", header + ok("a", "dependencies: [b]"),
-		[]want{{12, "task", "a", `unknown field "dependencies" (known fields: key, title, description, owner, type, depends_on, due_offset_days, due_from, calendar_days, required, customer_visible, fields)`}}},
+		[]want{{12, "task", "a", `unknown field "dependencies" (known fields: key, title, description, owner, type, depends_on, due_offset_days, due_from, calendar_days, required, customer_visible, reminders, fields)`}}},
 	{"unknown field in a form field", header + tk("key: a", "title: A", "owner: customer", "type: form", "fields:", "  - key: f", "    label: F", "    type: text", "    placeholder: x"),
 		[]want{{16, "field", "f", `unknown field "placeholder" (known fields: key, label, type, required, options, help)`}}},
 	{"field set twice", header + ok("a", "title: Again"),
@@ -366,7 +370,7 @@ var badCases = []struct {
 
 	// Long values are quoted clipped.
 	{"long unknown field", header + ok("a", strings.Repeat("x", 100)+": 1"),
-		[]want{{12, "task", "a", `unknown field "` + strings.Repeat("x", 77) + `..." (known fields: key, title, description, owner, type, depends_on, due_offset_days, due_from, calendar_days, required, customer_visible, fields)`}}},
+		[]want{{12, "task", "a", `unknown field "` + strings.Repeat("x", 77) + `..." (known fields: key, title, description, owner, type, depends_on, due_offset_days, due_from, calendar_days, required, customer_visible, reminders, fields)`}}},
 	{"long invalid key", header + ok(strings.Repeat("é", 50)),
 		[]want{{8, "task", strings.Repeat("é", 38) + "...", `invalid key: use lowercase letters, digits, "-" and "_", starting with a letter or digit, at most 64 characters`}}},
 
@@ -406,7 +410,7 @@ var badCases = []struct {
 		[]want{
 			{1, "plan", "Bad", `invalid key: use lowercase letters, digits, "-" and "_", starting with a letter or digit, at most 64 characters`},
 			{3, "plan", "Bad", "version must be at least 1, got 0"},
-			{4, "plan", "Bad", `unknown field "extra" (known fields: key, name, description, version, hypercare_days, phases)`},
+			{4, "plan", "Bad", `unknown field "extra" (known fields: key, name, description, version, hypercare_days, reminders, phases)`},
 			{9, "task", "a", "a form task needs at least one field"},
 			{11, "task", "a", `invalid owner "someone": want one of customer, vendor`},
 			{13, "task", "a", `depends on unknown task "ghost"`},

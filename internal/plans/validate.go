@@ -51,6 +51,7 @@ func (r *planReader) plan(root *yaml.Node) onboarding.Plan {
 	pl.Description = d.text("description", false)
 	pl.Version = readVersion(d)
 	pl.HypercareDays = readHypercare(d)
+	pl.Reminders = r.reminders(d)
 	phases := nonEmpty(d, "phases", "a plan needs at least one phase")
 	for _, n := range phases {
 		if ph, ok := r.phase(n); ok {
@@ -107,6 +108,7 @@ func (r *planReader) task(n *yaml.Node) (onboarding.Task, bool) {
 		r.refs = append(r.refs, taskRef{key: t.Key, deps: deps})
 	}
 	readSchedule(d, &t)
+	t.Reminders = r.reminders(d)
 	t.Fields = r.fields(d, typ, typeOK)
 	if ownerOK {
 		checkVisibility(d, t)
@@ -247,6 +249,41 @@ func readVersion(d *doc) int {
 		d.errorf(d.at("version"), "version must be at least 1, got %d", v)
 	}
 	return v
+}
+
+// reminders reads an optional reminders mapping (before_days, overdue_every_days,
+// overdue_cap) that overrides the reminder policy for a plan or a task.
+func (r *planReader) reminders(parent *doc) *onboarding.ReminderOverride {
+	n := parent.get("reminders")
+	if n == nil {
+		return nil
+	}
+	d, ok := parent.p.newDoc(n, parent.kind) // errors name the plan or task it belongs to
+	if !ok {
+		return nil
+	}
+	d.key = parent.key
+	o := &onboarding.ReminderOverride{}
+	for _, f := range []struct {
+		name     string
+		min, max int
+		dst      **int
+	}{
+		{"before_days", 0, onboarding.MaxBeforeDays, &o.BeforeDays},
+		{"overdue_every_days", 1, onboarding.MaxOverdueEveryDays, &o.OverdueEveryDays},
+		{"overdue_cap", 0, onboarding.MaxOverdueCap, &o.OverdueCap},
+	} {
+		v, ok := d.integer(f.name)
+		switch {
+		case !ok:
+		case v < f.min || v > f.max:
+			d.errorf(d.at(f.name), "%s must be between %d and %d, got %d", f.name, f.min, f.max, v)
+		default:
+			*f.dst = &v
+		}
+	}
+	d.finish()
+	return o
 }
 
 // maxHypercareDays bounds a plan's hypercare period.
