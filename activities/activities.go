@@ -65,7 +65,10 @@ func auditEvent(in SaveReadModelInput) *store.AuditEvent {
 	case in.Reschedule != nil:
 		r := in.Reschedule
 		actor, action, subject, requestID, detail["day"] = r.Actor, "onboarding.target_go_live", r.TaskKey, r.RequestID, r.Day.Format(time.DateOnly)
-		if r.TaskKey != "" {
+		switch {
+		case r.StartDate:
+			action = "onboarding.start_date"
+		case r.TaskKey != "":
 			action = "task.due_date"
 		}
 	default:

@@ -26,7 +26,7 @@ var activityVerbs = map[string]string{
 	"task.unblock": "unblocked", "task.reopen": "reopened", "task.snooze": "put off reminders about",
 	"task.due_date": "moved the due date of", "onboarding.pause": "paused the onboarding",
 	"onboarding.resume": "resumed the onboarding", "onboarding.cancel": "cancelled the onboarding",
-	"onboarding.target_go_live": "moved the target go-live",
+	"onboarding.target_go_live": "moved the target go-live", "onboarding.start_date": "moved the start date",
 }
 
 // activityLines puts audit events into words, naming tasks by their titles.

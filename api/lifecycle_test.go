@@ -145,6 +145,13 @@ func TestMoveDatesThroughTheAPI(t *testing.T) {
 	if at, _ := task(got, "success-criteria")["due_at"].(string); localDay(t, at, tn.account.Timezone) != due {
 		t.Errorf("due_at %q, want the end of %s in the account's zone", at, due)
 	}
+	// A new start date moves every open task's due date with it.
+	before := task(got, "kickoff-call")["due_at"].(string)
+	start := time.Now().AddDate(0, 0, 14).Format(time.DateOnly)
+	got = h.call("PATCH", base, tn.key, map[string]any{"start_date": start}).expect(t, 200).body
+	if got["start_date"] != start || task(got, "kickoff-call")["due_at"].(string) <= before {
+		t.Errorf("after moving the start: start %v, kickoff-call due %v (was %s)", got["start_date"], task(got, "kickoff-call")["due_at"], before)
+	}
 	// Bad input changes nothing.
 	for _, tc := range []struct {
 		path string
@@ -155,6 +162,8 @@ func TestMoveDatesThroughTheAPI(t *testing.T) {
 		{base, map[string]any{"target_go_live": "2026-02-30"}, 400},
 		{base, map[string]any{"target_go_live": "2001-01-01"}, 400},
 		{base, map[string]any{"target_go_live": target, "status": "live"}, 400},
+		{base, map[string]any{"target_go_live": target, "start_date": start}, 400},
+		{base, map[string]any{"start_date": time.Now().AddDate(2, 0, 0).Format(time.DateOnly)}, 400}, // after the target
 		{base + "/tasks/success-criteria", map[string]any{"due_date": 5}, 400},
 		{base + "/tasks/no-such-task", map[string]any{"due_date": due}, 404},
 		{base + "/tasks/BAD KEY", map[string]any{"due_date": due}, 404},

@@ -13,13 +13,24 @@ import (
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
-// apiPatchOnboarding changes an onboarding's target go-live: PATCH {"target_go_live"}.
-// It answers 200 with the onboarding once its workflow and read model show the change.
+// apiPatchOnboarding moves an onboarding's target go-live or its start date: PATCH
+// {"target_go_live"} or {"start_date"} (one at a time; a new start date computes every
+// open task's due date again). It answers 200 with the onboarding once its workflow and
+// read model show the change.
 func (s *Server) apiPatchOnboarding(c *gin.Context) {
 	var body struct {
 		TargetGoLive *string `json:"target_go_live"`
+		StartDate    *string `json:"start_date"`
 	}
-	s.apiReschedule(c, &body, "", func() (*string, string) { return body.TargetGoLive, "target_go_live" })
+	s.apiReschedule(c, &body, "", func() (*string, string, error) {
+		switch {
+		case body.TargetGoLive != nil && body.StartDate != nil:
+			return nil, "", badRequest("give target_go_live or start_date, one at a time")
+		case body.StartDate != nil:
+			return body.StartDate, "start_date", nil
+		}
+		return body.TargetGoLive, "target_go_live", nil
+	})
 }
 
 // apiPatchTask changes a task's due date: PATCH {"due_date"}.
@@ -31,17 +42,21 @@ func (s *Server) apiPatchTask(c *gin.Context) {
 	var body struct {
 		DueDate *string `json:"due_date"`
 	}
-	s.apiReschedule(c, &body, c.Param("key"), func() (*string, string) { return body.DueDate, "due_date" })
+	s.apiReschedule(c, &body, c.Param("key"), func() (*string, string, error) { return body.DueDate, "due_date", nil })
 }
 
 // apiReschedule reads the body into dst, takes the date field from it and sends the
 // reschedule Update: one path for both PATCH routes.
-func (s *Server) apiReschedule(c *gin.Context, dst any, taskKey string, field func() (*string, string)) {
+func (s *Server) apiReschedule(c *gin.Context, dst any, taskKey string, field func() (*string, string, error)) {
 	if err := decodeJSON(c, dst); err != nil {
 		_ = c.Error(err)
 		return
 	}
-	v, name := field()
+	v, name, err := field()
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
 	if v == nil {
 		_ = c.Error(badRequest("%s: required, a date such as 2026-03-31", name))
 		return
@@ -56,8 +71,8 @@ func (s *Server) apiReschedule(c *gin.Context, dst any, taskKey string, field fu
 		_ = c.Error(notFoundAs(err, "onboarding"))
 		return
 	}
-	r := onboarding.Reschedule{RequestID: uuid.NewString(), TaskKey: taskKey, Day: day, Actor: c.GetString(ctxActor),
-		TimeZone: o.AccountTimezone}
+	r := onboarding.Reschedule{RequestID: uuid.NewString(), TaskKey: taskKey, StartDate: name == "start_date", Day: day,
+		Actor: c.GetString(ctxActor), TimeZone: o.AccountTimezone}
 	if _, err := s.engine.Reschedule(c.Request.Context(), o, r); err != nil {
 		_ = c.Error(err)
 		return

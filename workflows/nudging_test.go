@@ -249,7 +249,7 @@ func TestHypercareThenCompletion(t *testing.T) {
 	if got := h.env.Now().Sub(res.WentLiveAt); got != 14*24*time.Hour {
 		t.Errorf("completed %v after go-live, want 14 days", got)
 	}
-	want := onboarding.Outcome{DaysToGoLive: 1, DaysLate: -9, OnTime: true, BlockedHours: 2} // live Tue 3, target Thu 12 March
+	want := onboarding.Outcome{DaysToGoLive: 1, DaysLate: -9, OnTime: true, BlockedHours: 2, WentLiveBy: "staff:csm"} // live Tue 3, target Thu 12 March
 	if res.Outcome == nil || *res.Outcome != want {
 		t.Errorf("outcome %+v, want %+v", res.Outcome, want)
 	}

@@ -79,11 +79,13 @@ type Outcome struct {
 	OnTime   bool `json:"on_time,omitempty"`
 	// BlockedHours is how long tasks were blocked in all.
 	BlockedHours float64 `json:"blocked_hours,omitempty"`
+	// WentLiveBy is who did the last task go-live waited for.
+	WentLiveBy string `json:"went_live_by,omitempty"`
 }
 
 // Outcome sums up the onboarding at now.
 func (s *State) Outcome(now time.Time) Outcome {
-	out := Outcome{BlockedHours: s.TimeBlocked(now).Hours()}
+	out := Outcome{BlockedHours: s.TimeBlocked(now).Hours(), WentLiveBy: s.WentLiveBy}
 	if s.WentLiveAt.IsZero() {
 		return out
 	}

@@ -551,3 +551,24 @@ func TestReminderOverrides(t *testing.T) {
 		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestMovingTheStartDateRecomputesOpenDueDates(t *testing.T) {
+	s, start := nudged(t, "Europe/Paris")
+	complete("profile")(&s, start.Add(time.Hour))
+	profile, _ := s.Task("profile")
+	doneDue := profile.DueAt
+	newStart := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC) // a week later
+	if _, err := s.ApplyReschedule(Reschedule{RequestID: "s", StartDate: true, Day: newStart}, start.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	sec, _ := s.Task("security")
+	if want := time.Date(2026, 3, 19, 23, 59, 59, 0, s.Location()).UTC(); !sec.DueAt.Equal(want) || !s.StartDate.Equal(newStart) {
+		t.Errorf("security due %v (want %v), start %v", sec.DueAt, want, s.StartDate)
+	}
+	if p, _ := s.Task("profile"); !p.DueAt.Equal(doneDue) {
+		t.Error("a completed task's due date moved")
+	}
+	if _, err := s.ApplyReschedule(Reschedule{RequestID: "s2", StartDate: true, Day: s.TargetGoLive.AddDate(0, 0, 1)}, start); err == nil {
+		t.Error("a start after the target go-live was accepted")
+	}
+}

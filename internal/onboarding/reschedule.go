@@ -2,11 +2,15 @@ package onboarding
 
 import "time"
 
-// Reschedule moves the target go-live (TaskKey empty) or one task's due date to a day.
+// Reschedule moves the target go-live (TaskKey empty), one task's due date, or the
+// start date (StartDate set) to a day.
 type Reschedule struct {
 	RequestID string `json:"request_id"`
 	// TaskKey names the task whose due date moves; empty moves the target go-live.
 	TaskKey string `json:"task_key,omitempty"`
+	// StartDate moves the onboarding's start instead: every open task's due date is
+	// computed again from the plan.
+	StartDate bool `json:"start_date,omitempty"`
 	// Day is the new calendar day (UTC midnight); a task is due at its end in the
 	// onboarding's time zone.
 	Day   time.Time `json:"day"`
@@ -26,6 +30,15 @@ func (s *State) ValidateReschedule(r Reschedule, now time.Time) error {
 		return reject(CodeOnboardingClosed, "the onboarding is %s", s.Status.Label())
 	}
 	field := "target_go_live"
+	if r.StartDate {
+		field = "start_date"
+		if r.TaskKey != "" {
+			return reject(CodeInvalidInput, "start_date: moves the whole onboarding, not one task")
+		}
+		if !r.Day.IsZero() && Day(r.Day).Before(Day(now).AddDate(-DateWindowYears, 0, 0)) {
+			return reject(CodeInvalidInput, "start_date: %s is more than %d years ago", Day(r.Day).Format(time.DateOnly), DateWindowYears)
+		}
+	}
 	if r.TaskKey != "" {
 		field = "due_date"
 		ts, ok := s.Task(r.TaskKey)
@@ -40,7 +53,10 @@ func (s *State) ValidateReschedule(r Reschedule, now time.Time) error {
 	switch {
 	case r.Day.IsZero():
 		return reject(CodeInvalidInput, "%s: give a date such as 2026-03-31", field)
-	case day.Before(s.StartDate):
+	case r.StartDate && day.After(s.TargetGoLive):
+		return reject(CodeInvalidInput, "start_date: %s is after the target go-live %s: move the target first",
+			day.Format(time.DateOnly), s.TargetGoLive.Format(time.DateOnly))
+	case day.Before(s.StartDate) && !r.StartDate:
 		return reject(CodeInvalidInput, "%s: %s is before the start date %s", field, day.Format(time.DateOnly), s.StartDate.Format(time.DateOnly))
 	case day.After(Day(now).AddDate(DateWindowYears, 0, 0)):
 		return reject(CodeInvalidInput, "%s: %s is more than %d years from today", field, day.Format(time.DateOnly), DateWindowYears)
@@ -61,12 +77,30 @@ func (s *State) ApplyReschedule(r Reschedule, now time.Time) (bool, error) {
 	}
 	s.SetTimeZone(r.TimeZone)
 	day := Day(r.Day)
-	if r.TaskKey == "" {
+	switch {
+	case r.StartDate:
+		if day.Equal(s.StartDate) {
+			return false, nil
+		}
+		s.StartDate = day
+		loc := s.Location()
+		due := DueDates(s.Plan, time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc), loc)
+		for i := range s.Tasks {
+			ts := &s.Tasks[i]
+			if ts.Status.Done() || due[ts.Key].IsZero() {
+				continue
+			}
+			if due[ts.Key].After(ts.DueAt) && ts.Reminded > levelTurn {
+				ts.Reminded = levelTurn
+			}
+			ts.DueAt = due[ts.Key]
+		}
+	case r.TaskKey == "":
 		if day.Equal(s.TargetGoLive) {
 			return false, nil // already so: nothing to change or record
 		}
 		s.TargetGoLive = day
-	} else {
+	default:
 		ts, _ := s.Task(r.TaskKey)
 		due := endOfDay(time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, s.Location()))
 		if due.Equal(ts.DueAt) {

@@ -130,6 +130,8 @@ type State struct {
 	// LastCustomerActivity is when a customer-side action last happened.
 	LastCustomerActivity time.Time `json:"last_customer_activity"`
 	WentLiveAt           time.Time `json:"went_live_at,omitzero"`
+	// WentLiveBy is who did the last task go-live waited for.
+	WentLiveBy string `json:"went_live_by,omitempty"`
 	// GoLiveAnnounced is set once people were told of the go-live, so they are told once.
 	GoLiveAnnounced bool `json:"go_live_announced,omitempty"`
 	// Notices are notifications started and not yet sent. They are carried across

@@ -210,6 +210,9 @@ func (s *State) Apply(a TaskAction, now time.Time) (bool, error) {
 	}
 	s.remember(a.RequestID)
 	s.refreshStatus(now)
+	if s.WentLiveAt.Equal(now) && s.WentLiveBy == "" {
+		s.WentLiveBy = a.Actor
+	}
 	s.refreshForecast(now)
 	s.Version++
 	return true, nil

@@ -143,11 +143,12 @@ func updateOnboarding(ctx context.Context, tx *sqlx.Tx, snap Snapshot) (bool, er
 	res, err := tx.ExecContext(ctx, `
 		UPDATE onboardings SET status = $3, health = $4, progress = $5, customer_progress = $6,
 			tasks_done = $7, tasks_total = $8, went_live_at = $9, state_version = $2, updated_at = now(),
-			last_customer_activity = $10, target_go_live = coalesce($11::date, target_go_live), forecast_go_live = $12::date
+			last_customer_activity = $10, target_go_live = coalesce($11::date, target_go_live), forecast_go_live = $12::date,
+			start_date = coalesce($13::date, start_date)
 		WHERE id = $1 AND state_version <= $2`,
 		snap.OnboardingID, snap.Version, snap.Status, snap.Health, snap.Progress, snap.CustomerProgress,
 		snap.TasksDone, snap.TasksTotal, timePtr(snap.WentLiveAt), timePtr(snap.LastCustomerActivity), datePtr(snap.TargetGoLive),
-		datePtr(snap.ForecastGoLive))
+		datePtr(snap.ForecastGoLive), datePtr(snap.StartDate))
 	if err != nil {
 		return false, fmt.Errorf("store: update onboarding: %w", err)
 	}

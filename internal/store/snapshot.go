@@ -28,6 +28,7 @@ type Snapshot struct {
 	LastCustomerActivity time.Time
 	// ForecastGoLive is the projected go-live day (zero: none projected).
 	ForecastGoLive time.Time
+	StartDate      time.Time
 	Phases         []OnboardingPhase
 	Tasks          []OnboardingTask
 }
@@ -40,7 +41,7 @@ func NewSnapshot(st *onboarding.State) Snapshot {
 		Status: st.Status, Health: st.Health, Progress: all.Percent(),
 		CustomerProgress: st.Progress(onboarding.CustomerVisible).Percent(),
 		TasksDone:        all.Done, TasksTotal: all.Total, TargetGoLive: st.TargetGoLive, WentLiveAt: st.WentLiveAt,
-		LastCustomerActivity: st.LastCustomerActivity, ForecastGoLive: st.Forecast,
+		LastCustomerActivity: st.LastCustomerActivity, ForecastGoLive: st.Forecast, StartDate: st.StartDate,
 	}
 	customer := st.Phases(onboarding.CustomerVisible)
 	for i, ph := range st.Phases(onboarding.AllTasks) {
