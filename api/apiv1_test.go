@@ -306,8 +306,9 @@ func TestConcurrentCompletionsCountOnce(t *testing.T) {
 				t.Fatalf("audit events: %d, want 1", n)
 			}
 			got := h.call("GET", "/api/v1/onboardings/"+id, tn.key, nil).expect(t, 200).body
-			// Version 1 is the workflow's first forecast; the completion is version 2.
-			if got["version"].(float64) != 2 || got["tasks_done"].(float64) != 1 {
+			// The completion is one version; the workflow's first forecast may be another,
+			// unless the completion came first and carried it.
+			if v := got["version"].(float64); v < 1 || v > 2 || got["tasks_done"].(float64) != 1 {
 				t.Fatalf("after 20 completions: version %v tasks_done %v", got["version"], got["tasks_done"])
 			}
 		})
@@ -330,6 +331,10 @@ func TestTenantIsolation(t *testing.T) {
 		{"GET", "/api/v1/accounts/" + a.account.ID, nil},
 		{"POST", "/api/v1/accounts/" + a.account.ID + "/contacts", map[string]any{"name": "Eve", "email": "eve@evil.example"}},
 		{"POST", "/api/v1/onboardings", map[string]any{"account_id": a.account.ID, "plan": "standard-saas"}},
+		{"POST", "/api/v1/onboardings/" + id + "/pause", nil},
+		{"POST", "/api/v1/onboardings/" + id + "/cancel", map[string]any{"reason": "x"}},
+		{"PATCH", "/api/v1/onboardings/" + id, map[string]any{"target_go_live": time.Now().AddDate(0, 6, 0).Format(time.DateOnly)}},
+		{"PATCH", "/api/v1/onboardings/" + id + "/tasks/" + task, map[string]any{"due_date": time.Now().AddDate(0, 1, 0).Format(time.DateOnly)}},
 	}
 	for _, d := range denied {
 		if r := h.call(d.method, d.path, b.key, d.body); r.status != http.StatusNotFound {
@@ -343,8 +348,13 @@ func TestTenantIsolation(t *testing.T) {
 		t.Fatalf("beta sees alpha's account onboardings: %v", l)
 	}
 	got := h.call("GET", "/api/v1/onboardings/"+id, a.key, nil).expect(t, 200).body
-	if got["version"].(float64) != 0 {
-		t.Fatalf("beta's attempts changed alpha's onboarding: version %v", got["version"])
+	events, err := h.store.AuditEvents(context.Background(), a.workspace.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the workflow's own first forecast may have moved the version.
+	if got["version"].(float64) > 1 || got["status"] != "active" || got["tasks_done"].(float64) != 0 || len(events) != 0 {
+		t.Fatalf("beta's attempts changed alpha's onboarding: version %v status %v, %d audit events", got["version"], got["status"], len(events))
 	}
 }
 

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -226,4 +227,37 @@ func localDay(t *testing.T, moment, zone string) string {
 		t.Fatalf("%q in %q: %v %v", moment, zone, err, err2)
 	}
 	return at.In(loc).Format(time.DateOnly)
+}
+
+func TestWorkspaceHolidays(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	if got := h.call("GET", "/api/v1/workspace/holidays", tn.key, nil).expect(t, 200).body; len(got["holidays"].([]any)) != 0 {
+		t.Fatalf("holidays of a new workspace: %v", got)
+	}
+	// The next two weekdays are days off: a task due one business day in moves past them.
+	var days []string
+	for d := time.Now().AddDate(0, 0, 1); len(days) < 2; d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			days = append(days, d.Format(time.DateOnly))
+		}
+	}
+	got := h.call("PUT", "/api/v1/workspace/holidays", tn.key, map[string]any{"holidays": []string{days[1], days[0], days[1]}}).expect(t, 200).body
+	if fmt.Sprint(got["holidays"]) != fmt.Sprint([]any{days[0], days[1]}) {
+		t.Errorf("stored holidays %v, want %v sorted without repeats", got["holidays"], days)
+	}
+	o := h.createOnboarding(tn, "standard-saas")
+	due := localDay(t, task(o, "welcome-pack")["due_at"].(string), tn.account.Timezone)
+	if due <= days[1] {
+		t.Errorf("welcome-pack (one business day) due %s: want after the holidays %v", due, days)
+	}
+	for _, body := range []any{map[string]any{}, map[string]any{"holidays": []string{"2026-02-30"}},
+		map[string]any{"holidays": "2026-12-25"}, map[string]any{"holidays": []string{"2026-12-25"}, "extra": 1}} {
+		h.call("PUT", "/api/v1/workspace/holidays", tn.key, body).expect(t, 400)
+	}
+	// Each workspace has its own.
+	other := h.newTenant("initech")
+	if got := h.call("GET", "/api/v1/workspace/holidays", other.key, nil).expect(t, 200).body; len(got["holidays"].([]any)) != 0 {
+		t.Errorf("another workspace sees %v", got["holidays"])
+	}
 }

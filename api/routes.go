@@ -73,6 +73,8 @@ func (s *Server) routes(r *gin.Engine) {
 	v1.POST("/accounts/:id/contacts", s.apiCreateContact)
 	v1.POST("/contacts/:id/invite", s.apiInviteContact)
 	v1.GET("/plans", s.apiPlans)
+	v1.GET("/workspace/holidays", s.apiHolidays)
+	v1.PUT("/workspace/holidays", s.apiSetHolidays)
 	v1.POST("/onboardings", s.apiCreateOnboarding)
 	v1.GET("/onboardings", s.apiOnboardings)
 	v1.GET("/onboardings/:id", s.apiOnboarding)

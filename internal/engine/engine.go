@@ -74,10 +74,14 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding,
 	if tpl.StoredID == "" {
 		return store.Onboarding{}, fmt.Errorf("engine: plan %s was never saved (plans.Catalog.Save)", tpl.Plan.Key)
 	}
+	ws, err := e.Store.Workspace(ctx, account.WorkspaceID)
+	if err != nil {
+		return store.Onboarding{}, err
+	}
 	st, err := onboarding.New(onboarding.NewInput{
 		OnboardingID: uuid.NewString(), WorkspaceID: account.WorkspaceID, AccountID: account.ID, AccountName: account.Name,
 		CSMEmail: e.csmEmail(ctx, account), Plan: tpl.Plan, StartDate: req.StartDate, TargetGoLive: req.TargetGoLive,
-		TimeZone: account.Timezone, Now: time.Now(),
+		TimeZone: account.Timezone, Holidays: ws.Holidays, Now: time.Now(),
 	})
 	if err != nil {
 		return store.Onboarding{}, err

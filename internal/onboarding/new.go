@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"slices"
 	"time"
 
 	"github.com/onboard-oss/onboard/internal/input"
@@ -22,6 +23,9 @@ type NewInput struct {
 	// TimeZone is the account's IANA time zone (empty: UTC): a task is due at the end of
 	// its due day there.
 	TimeZone string
+	// Holidays are the workspace's days off ("2026-12-25"): business days skip them, and
+	// no reminder goes on one.
+	Holidays []string
 	Now      time.Time
 }
 
@@ -37,13 +41,17 @@ func New(in NewInput) (State, error) {
 	if err != nil {
 		return State{}, err
 	}
+	holidays, err := Holidays(in.Holidays)
+	if err != nil {
+		return State{}, err
+	}
 	s := State{
 		OnboardingID: in.OnboardingID, WorkspaceID: in.WorkspaceID, AccountID: in.AccountID,
 		AccountName: in.AccountName, CSMEmail: in.CSMEmail, Plan: in.Plan,
 		Status: StatusActive, Health: HealthOnTrack, StartDate: start, TargetGoLive: target,
-		TimeZone: loc.String(), LastCustomerActivity: in.Now,
+		TimeZone: loc.String(), Holidays: holidays, LastCustomerActivity: in.Now,
 	}
-	due := DueDates(in.Plan, start, loc)
+	due := dueDates(in.Plan, start, loc, holidays)
 	var last time.Time
 	for _, ph := range in.Plan.Phases {
 		for _, t := range ph.Tasks {
@@ -100,4 +108,25 @@ func dates(in NewInput, loc *time.Location) (start, target time.Time, err error)
 // Day returns the calendar date of t (in t's own location) as UTC midnight.
 func Day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// MaxHolidays bounds a holiday list.
+const MaxHolidays = 400
+
+// Holidays checks a list of dates ("2026-12-25") and returns it sorted without repeats,
+// or an *input.Error naming the "holidays" field.
+func Holidays(list []string) ([]string, error) {
+	if len(list) > MaxHolidays {
+		return nil, input.Refuse("holidays", "at most %d dates", MaxHolidays)
+	}
+	var out []string
+	for _, d := range list {
+		day, err := input.Date("holidays", d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, day.Format(time.DateOnly))
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }

@@ -229,7 +229,7 @@ func (s *State) reminderMoment(t Task, ts *TaskState, level int, loc *time.Locat
 		if p.BeforeDays <= 0 {
 			return time.Time{}
 		}
-		at = subBusinessDays(dueDay, p.BeforeDays)
+		at = subWorkdays(dueDay, p.BeforeDays, s.Holidays)
 	case level == levelDue:
 		at = dueDay
 	case level <= levelDue+p.OverdueCap && p.OverdueEveryDays > 0:
@@ -237,7 +237,7 @@ func (s *State) reminderMoment(t Task, ts *TaskState, level int, loc *time.Locat
 	default:
 		return time.Time{}
 	}
-	return p.nextWindow(later(at, ts.SnoozedUntil), loc)
+	return p.nextWindow(later(at, ts.SnoozedUntil), loc, s.Holidays)
 }
 
 // actionableSince is when the last dependency of t was done; zero for a task without
@@ -263,13 +263,13 @@ func (s *State) actionableSince(t Task) time.Time {
 func (p ReminderPolicy) maxLevel() int { return levelDue + max(p.OverdueCap, 0) }
 
 // nextWindow returns at, or the start of the next sending window when at is outside one
-// (evenings, nights, weekends in loc).
-func (p ReminderPolicy) nextWindow(at time.Time, loc *time.Location) time.Time {
+// (evenings, nights, weekends and holidays in loc).
+func (p ReminderPolicy) nextWindow(at time.Time, loc *time.Location, holidays []string) time.Time {
 	t := at.In(loc)
-	for range 8 {
+	for range 8 + len(holidays) {
 		open := time.Date(t.Year(), t.Month(), t.Day(), p.WindowStartHour, 0, 0, 0, loc)
 		closes := time.Date(t.Year(), t.Month(), t.Day(), p.WindowEndHour, 0, 0, 0, loc)
-		weekday := t.Weekday() != time.Saturday && t.Weekday() != time.Sunday
+		weekday := workday(t, holidays)
 		switch {
 		case weekday && t.Before(open):
 			return open.UTC()
@@ -283,15 +283,15 @@ func (p ReminderPolicy) nextWindow(at time.Time, loc *time.Location) time.Time {
 }
 
 // inWindow reports whether now is inside a sending window.
-func (p ReminderPolicy) inWindow(now time.Time, loc *time.Location) bool {
-	return p.nextWindow(now, loc).Equal(now.UTC())
+func (p ReminderPolicy) inWindow(now time.Time, loc *time.Location, holidays []string) bool {
+	return p.nextWindow(now, loc, holidays).Equal(now.UTC())
 }
 
-// subBusinessDays returns the date n working days before d.
-func subBusinessDays(d time.Time, n int) time.Time {
+// subWorkdays returns the date n working days before d.
+func subWorkdays(d time.Time, n int, holidays []string) time.Time {
 	for n > 0 {
 		d = d.AddDate(0, 0, -1)
-		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+		if workday(d, holidays) {
 			n--
 		}
 	}
@@ -319,7 +319,7 @@ func (s *State) dueReminder(side Owner, now time.Time) (Reminder, bool) {
 	}
 	loc := s.Location()
 	today := now.In(loc).Format(time.DateOnly)
-	if *n.lastDay(side) == today || !n.Policy.inWindow(now, loc) {
+	if *n.lastDay(side) == today || !n.Policy.inWindow(now, loc, s.Holidays) {
 		return Reminder{}, false
 	}
 	r := Reminder{Day: today}
@@ -401,7 +401,7 @@ func (s *State) nextReminderOf(side Owner, now time.Time) (time.Time, string) {
 		tomorrow := now.In(loc).AddDate(0, 0, 1)
 		floor = time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 0, 0, 0, 0, loc)
 	}
-	next = n.Policy.nextWindow(later(next, floor), loc)
+	next = n.Policy.nextWindow(later(next, floor), loc, s.Holidays)
 	if !next.After(now) { // due now and not sent: only if something else held it back
 		next = now.Add(time.Minute)
 	}

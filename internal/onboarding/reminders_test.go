@@ -315,10 +315,11 @@ func TestSendingWindow(t *testing.T) {
 		{"2026-03-06 18:00", "2026-03-09 09:00"}, // Friday evening: Monday
 		{"2026-03-07 10:00", "2026-03-09 09:00"}, // Saturday
 		{"2026-03-08 10:00", "2026-03-09 09:00"}, // Sunday, the day clocks go forward
+		{"2026-03-09 17:30", "2026-03-11 09:00"}, // Tuesday 10 is a holiday
 	}
 	for _, c := range cases {
 		at, _ := time.ParseInLocation("2006-01-02 15:04", c.at, ny)
-		got := p.nextWindow(at, ny).In(ny).Format("2006-01-02 15:04")
+		got := p.nextWindow(at, ny, []string{"2026-03-10"}).In(ny).Format("2006-01-02 15:04")
 		if got != c.want {
 			t.Errorf("nextWindow(%s) = %s; want %s", c.at, got, c.want)
 		}
@@ -570,5 +571,39 @@ func TestMovingTheStartDateRecomputesOpenDueDates(t *testing.T) {
 	}
 	if _, err := s.ApplyReschedule(Reschedule{RequestID: "s2", StartDate: true, Day: s.TargetGoLive.AddDate(0, 0, 1)}, start); err == nil {
 		t.Error("a start after the target go-live was accepted")
+	}
+}
+
+// Holidays: business days skip them, so due dates move past them, and no reminder goes
+// on one.
+func TestHolidays(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	start := time.Date(2026, 3, 2, 8, 0, 0, 0, loc)
+	s, err := New(NewInput{OnboardingID: "o", WorkspaceID: "w", AccountID: "a", AccountName: "Acme", Plan: reminderPlan(),
+		StartDate: start, TimeZone: "Europe/Paris", Holidays: []string{"2026-03-04", "2026-03-03", "2026-03-04"}, Now: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(s.Holidays, []string{"2026-03-03", "2026-03-04"}) {
+		t.Errorf("holidays %q: want sorted, without repeats", s.Holidays)
+	}
+	// profile: 3 business days from Mon 2, skipping Tue 3 and Wed 4: Mon 9.
+	if p, _ := s.Task("profile"); p.DueAt.In(loc).Format(time.DateOnly) != "2026-03-09" {
+		t.Errorf("profile due %v, want Mon 9 March", p.DueAt.In(loc))
+	}
+	s.EnableNudging(DefaultReminderPolicy(), start)
+	w := newWalk(t, &s, start)
+	w.until(time.Date(2026, 3, 10, 0, 0, 0, 0, loc))
+	for _, l := range w.log {
+		if strings.HasPrefix(l, "Tue 03") || strings.HasPrefix(l, "Wed 04") {
+			t.Errorf("sent on a holiday: %s", l)
+		}
+	}
+	// Two business days before Mon 9 are Thu 5 and Fri 6: the first reminder is Thu 5.
+	if len(w.log) == 0 || w.log[0] != "Thu 05 Mar 09:00 reminder_digest profile:2" {
+		t.Errorf("reminders: %q", w.log)
+	}
+	if _, err := New(NewInput{OnboardingID: "o", Plan: reminderPlan(), Holidays: []string{"25/12/2026"}, Now: start}); err == nil {
+		t.Error("a malformed holiday was accepted")
 	}
 }

@@ -84,7 +84,7 @@ func (s *State) ApplyReschedule(r Reschedule, now time.Time) (bool, error) {
 		}
 		s.StartDate = day
 		loc := s.Location()
-		due := DueDates(s.Plan, time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc), loc)
+		due := dueDates(s.Plan, time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc), loc, s.Holidays)
 		for i := range s.Tasks {
 			ts := &s.Tasks[i]
 			if ts.Status.Done() || due[ts.Key].IsZero() {

@@ -123,7 +123,9 @@ type State struct {
 	StartDate    time.Time `json:"start_date"`
 	TargetGoLive time.Time `json:"target_go_live"`
 	// TimeZone is the account's IANA time zone: due days and sending windows are its.
-	TimeZone string      `json:"time_zone,omitempty"`
+	TimeZone string `json:"time_zone,omitempty"`
+	// Holidays are the workspace\'s days off when the onboarding started, sorted.
+	Holidays []string    `json:"holidays,omitempty"`
 	Tasks    []TaskState `json:"tasks"` // in plan order
 	// Version rises by one with every accepted change; the read model keeps the highest.
 	Version int64 `json:"version"`
@@ -200,6 +202,7 @@ func (s State) Clone() State {
 	s.Tasks = append([]TaskState(nil), s.Tasks...)
 	s.Requests = append([]string(nil), s.Requests...)
 	s.Notices = append([]Notice(nil), s.Notices...)
+	s.Holidays = append([]string(nil), s.Holidays...)
 	if s.Nudging != nil {
 		n := *s.Nudging
 		n.Escalated = append([]string(nil), n.Escalated...)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/onboard-oss/onboard/internal/store"
@@ -18,7 +19,7 @@ func TestWorkspaces(t *testing.T) {
 		t.Errorf("created workspace = %+v, want an id, timezone UTC and a creation time", ws)
 	}
 	byID, err := st.Workspace(ctx, ws.ID)
-	if err != nil || byID != ws {
+	if err != nil || !reflect.DeepEqual(byID, ws) {
 		t.Errorf("Workspace(id) = %+v, %v; want %+v", byID, err, ws)
 	}
 	bySlug, err := st.WorkspaceBySlug(ctx, "acme-saas")

@@ -23,10 +23,12 @@ type Workspace struct {
 	SlackStatus    string     `db:"slack_status" json:"slack_status"`
 	SlackError     string     `db:"slack_error" json:"slack_error"`
 	SlackCheckedAt *time.Time `db:"slack_checked_at" json:"slack_checked_at"`
+	// Holidays are the workspace's days off, sorted dates ("2026-12-25").
+	Holidays StringList `db:"holidays" json:"holidays"`
 }
 
 const workspaceColumns = `id, slug, name, timezone, created_at, email_from, accent_color, logo_url, slack_bot_token,
-	slack_status, slack_error, slack_checked_at`
+	slack_status, slack_error, slack_checked_at, holidays`
 
 // CreateWorkspace inserts a workspace.
 func (s *Store) CreateWorkspace(ctx context.Context, w Workspace) (Workspace, error) {
@@ -75,4 +77,16 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// SetWorkspaceHolidays replaces a workspace's holiday list (already checked and sorted).
+func (s *Store) SetWorkspaceHolidays(ctx context.Context, id string, days []string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE workspaces SET holidays = $2 WHERE id = $1`, id, StringList(days))
+	if err != nil {
+		return fmt.Errorf("store: set holidays: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: set holidays: %w", ErrNotFound)
+	}
+	return nil
 }
