@@ -290,6 +290,10 @@ func TestReminderListsTheTasksStillOpen(t *testing.T) {
 		!strings.Contains(m.Text, "SSO") || strings.Contains(m.Text, "Logo") {
 		t.Errorf("reminder names the wrong tasks:\n%s", m.Text)
 	}
+	if !strings.Contains(m.Text, "Not now? Remind me in 2 days: https://onboard.example/portal/snooze?") ||
+		!strings.Contains(m.HTML, "/portal/snooze?") {
+		t.Errorf("reminder without its snooze link:\n%s", m.Text)
+	}
 	// Everything done before the reminder went: nothing is sent.
 	for _, key := range []string{"profile", "sso"} {
 		if _, err := st.Apply(onboarding.TaskAction{RequestID: key, TaskKey: key, Action: onboarding.ActionComplete,
