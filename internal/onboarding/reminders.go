@@ -91,6 +91,8 @@ type Nudging struct {
 	Escalated []string `json:"escalated,omitempty"`
 	// HealthTold is the health the CSM last knew of; a drop from it is escalated.
 	HealthTold Health `json:"health_told,omitempty"`
+	// BetterSince is when health last rose above HealthTold, while it stays there.
+	BetterSince time.Time `json:"better_since,omitzero"`
 }
 
 // maxEscalated bounds the causes a State remembers; older causes cannot recur (each
@@ -463,12 +465,26 @@ func (s *State) DueEscalations(now time.Time) []Escalation {
 	if idle := s.LastCustomerActivity; n.Policy.StaleAfter > 0 && !idle.Add(n.Policy.StaleAfter).After(now) {
 		add(fmt.Sprintf("stale:%d", idle.Unix()), fmt.Sprintf("The customer has done nothing for %s", words(now.Sub(idle))))
 	}
-	if s.Health.worseThan(n.HealthTold) {
+	// A drop in health is told; a recovery is believed once it has lasted HealthSettles,
+	// so health swinging back and forth across a threshold is not told every time.
+	switch {
+	case s.Health.worseThan(n.HealthTold):
 		add(fmt.Sprintf("health:%s:%d", s.Health, s.Version), "Health moved to "+s.Health.Label())
+		n.HealthTold, n.BetterSince = s.Health, time.Time{}
+	case n.HealthTold.worseThan(s.Health):
+		if n.BetterSince.IsZero() {
+			n.BetterSince = now
+		} else if now.Sub(n.BetterSince) >= HealthSettles {
+			n.HealthTold, n.BetterSince = s.Health, time.Time{}
+		}
+	default:
+		n.BetterSince = time.Time{}
 	}
-	n.HealthTold = s.Health
 	return out
 }
+
+// HealthSettles is how long health must stay better before a new drop is told again.
+const HealthSettles = 72 * time.Hour
 
 // nextEscalation returns the next moment after now an escalation falls due.
 func (s *State) nextEscalation(now time.Time) (time.Time, string) {

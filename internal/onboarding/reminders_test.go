@@ -607,3 +607,38 @@ func TestHolidays(t *testing.T) {
 		t.Error("a malformed holiday was accepted")
 	}
 }
+
+// Health swinging back and forth across a threshold is told once, not on every swing;
+// a recovery that lasts three days resets what the CSM knows.
+func TestHealthSwingsAreToldOnce(t *testing.T) {
+	s, start := nudged(t, "UTC")
+	told := func(at time.Time, h Health) int {
+		s.Health = h
+		n := 0
+		for _, e := range s.DueEscalations(at) {
+			if strings.HasPrefix(e.Cause, "health:") {
+				n++
+			}
+		}
+		s.Version++
+		return n
+	}
+	steps := []struct {
+		after time.Duration
+		h     Health
+		want  int
+	}{
+		{time.Hour, HealthAtRisk, 1},
+		{2 * time.Hour, HealthOnTrack, 0},
+		{3 * time.Hour, HealthAtRisk, 0}, // back within three days: not news
+		{4 * time.Hour, HealthOnTrack, 0},
+		{80 * time.Hour, HealthOnTrack, 0}, // better for three days: settled
+		{81 * time.Hour, HealthAtRisk, 1},  // a new drop
+		{82 * time.Hour, HealthOffTrack, 1},
+	}
+	for i, st := range steps {
+		if got := told(start.Add(st.after), st.h); got != st.want {
+			t.Errorf("step %d (%s after %v): %d health escalations, want %d", i, st.h, st.after, got, st.want)
+		}
+	}
+}
