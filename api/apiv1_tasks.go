@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/internal/store"
 )
 
 type taskActionRequest struct {
@@ -42,7 +44,7 @@ func (s *Server) apiTaskAction(c *gin.Context) {
 		_ = c.Error(notFoundAs(err, "onboarding"))
 		return
 	}
-	rid, err := requestID(c, c.Param("key"), action)
+	rid, err := requestID(c, c.Param("key")+":"+string(action))
 	if err != nil {
 		_ = c.Error(err)
 		return
@@ -85,13 +87,34 @@ func readReason(c *gin.Context) (string, error) {
 	return *req.Reason, nil
 }
 
-// requestID makes the action idempotent: the client's Idempotency-Key (scoped to the
+// requestID makes a change idempotent: the client's Idempotency-Key (scoped, e.g. to a
 // task and action, so reusing a key for another action is not mistaken for a repeat),
 // or a fresh ID.
-func requestID(c *gin.Context, task string, action onboarding.Action) (string, error) {
+func requestID(c *gin.Context, scope string) (string, error) {
 	key, err := idempotencyKey(c)
 	if err != nil || key == "" {
 		return uuid.NewString(), err
 	}
-	return "idem:" + keyDigest(key) + ":" + task + ":" + string(action), nil
+	return "idem:" + keyDigest(key) + ":" + scope, nil
+}
+
+// apiChange sends a change to one onboarding of the workspace (404 outside it) and
+// answers 200 with the onboarding as the read model then shows it: the one path of the
+// API's changes that are answered now or not at all.
+func (s *Server) apiChange(c *gin.Context, send func(ctx context.Context, o store.Onboarding) error) {
+	ctx := c.Request.Context()
+	o, err := s.store.Onboarding(ctx, workspaceID(c), c.Param("id"))
+	if err != nil {
+		_ = c.Error(notFoundAs(err, "onboarding"))
+		return
+	}
+	if err := send(ctx, o); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	if o, err = s.store.Onboarding(ctx, workspaceID(c), o.ID); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	s.respondOnboarding(c, http.StatusOK, o)
 }

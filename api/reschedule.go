@@ -1,8 +1,7 @@
 package api
 
 import (
-	"errors"
-	"net/http"
+	"context"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -66,70 +65,33 @@ func (s *Server) apiReschedule(c *gin.Context, dst any, taskKey string, field fu
 		_ = c.Error(err)
 		return
 	}
-	o, err := s.store.Onboarding(c.Request.Context(), workspaceID(c), c.Param("id"))
-	if err != nil {
-		_ = c.Error(notFoundAs(err, "onboarding"))
-		return
-	}
-	r := onboarding.Reschedule{RequestID: uuid.NewString(), TaskKey: taskKey, StartDate: name == "start_date", Day: day,
-		Actor: c.GetString(ctxActor), TimeZone: o.AccountTimezone}
-	if _, err := s.engine.Reschedule(c.Request.Context(), o, r); err != nil {
-		_ = c.Error(err)
-		return
-	}
-	if o, err = s.store.Onboarding(c.Request.Context(), workspaceID(c), o.ID); err != nil {
-		_ = c.Error(err)
-		return
-	}
-	s.respondOnboarding(c, http.StatusOK, o)
+	s.apiChange(c, func(ctx context.Context, o store.Onboarding) error {
+		_, err := s.engine.Reschedule(ctx, o, onboarding.Reschedule{RequestID: uuid.NewString(), TaskKey: taskKey,
+			StartDate: name == "start_date", Day: day, Actor: c.GetString(ctxActor), TimeZone: o.AccountTimezone})
+		return err
+	})
 }
 
 // staffReschedule is the staff page's date forms: the target go-live (no task) or a
-// task's due date. A refusal comes back on the page with its reason.
+// task's due date.
 func (s *Server) staffReschedule(c *gin.Context) {
-	ctx := c.Request.Context()
-	d, err := s.store.OnboardingDetail(ctx, workspaceID(c), c.Param("id"))
-	if err != nil {
-		_ = c.Error(notFoundAs(err, "onboarding"))
-		return
-	}
 	key := c.Param("key")
 	if key != "" && !taskKeyPattern.MatchString(key) {
 		_ = c.Error(notFound("task"))
 		return
 	}
-	raw, err := formText(c, "date", 10)
-	var day time.Time
-	if err == nil {
-		day, err = input.Date("date", raw)
-	}
-	if err != nil {
-		s.renderStaffDetail(c, http.StatusBadRequest, d, err.Error())
-		return
-	}
-	rid, err := formText(c, "request_id", 100)
-	if err != nil || len(rid) < 16 {
-		s.renderStaffDetail(c, http.StatusBadRequest, d, "This page is out of date: reload it and try again.")
-		return
-	}
-	u := c.MustGet(ctxStaff).(store.StaffUser)
-	r := onboarding.Reschedule{RequestID: "staff:" + rid + ":reschedule:" + key, TaskKey: key, Day: day, Actor: "staff:" + u.ID,
-		TimeZone: d.AccountTimezone}
-	_, err = s.engine.Reschedule(ctx, d.Onboarding, r)
-	var refused *onboarding.TransitionError
-	if errors.As(err, &refused) {
-		if d, err = s.store.OnboardingDetail(ctx, workspaceID(c), d.ID); err == nil {
-			s.renderStaffDetail(c, classify(refused).Status, d, refused.Message)
-			return
+	s.staffChange(c, func(d store.OnboardingDetail, actor, rid string) (func(context.Context) error, string, error) {
+		raw, err := formText(c, "date", 10)
+		var day time.Time
+		if err == nil {
+			day, err = input.Date("date", raw)
 		}
-	}
-	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	anchor := ""
-	if key != "" {
-		anchor = "#task-" + key
-	}
-	c.Redirect(http.StatusSeeOther, "/staff/onboardings/"+d.ID+anchor)
+		r := onboarding.Reschedule{RequestID: "staff:" + rid + ":reschedule:" + key, TaskKey: key, Day: day, Actor: actor,
+			TimeZone: d.AccountTimezone}
+		anchor := ""
+		if key != "" {
+			anchor = "#task-" + key
+		}
+		return func(ctx context.Context) error { _, err := s.engine.Reschedule(ctx, d.Onboarding, r); return err }, anchor, err
+	})
 }

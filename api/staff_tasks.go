@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -66,23 +67,32 @@ func staffTaskViews(tasks []store.OnboardingTask, changer bool) []staffTaskView 
 }
 
 // staffTaskAction applies a staff user's action to a task of the workspace: the same
-// Update as the API's and the portal's, a double click acting once. A refused transition
-// comes back on the page with the reason.
+// Update as the API's and the portal's, a double click acting once.
 func (s *Server) staffTaskAction(c *gin.Context) {
-	ctx := c.Request.Context()
-	d, err := s.store.OnboardingDetail(ctx, workspaceID(c), c.Param("id"))
-	if err != nil {
-		_ = c.Error(notFoundAs(err, "onboarding"))
-		return
-	}
 	action, ok := onboarding.ParseAction(c.Param("action"))
 	if !ok {
 		_ = c.Error(notFound("action"))
 		return
 	}
-	reason, err := formText(c, "reason", onboarding.MaxReasonLength)
+	key := c.Param("key")
+	s.staffChange(c, func(d store.OnboardingDetail, actor, rid string) (func(context.Context) error, string, error) {
+		reason, err := formText(c, "reason", onboarding.MaxReasonLength)
+		a := onboarding.TaskAction{RequestID: "staff:" + rid + ":" + key + ":" + string(action), TaskKey: key,
+			Action: action, Reason: reason, Actor: actor, ActorSide: onboarding.OwnerVendor}
+		return func(ctx context.Context) error { _, err := s.engine.Act(ctx, d.Onboarding, a); return err }, "#task-" + key, err
+	})
+}
+
+// staffChange is the one path of the staff page's forms that change an onboarding: it
+// reads the onboarding (404 outside the workspace) and the page's request id, lets build
+// read the rest of the form (a problem comes back on the page, 400), sends the change,
+// and then shows the page again: with the reason when the change was refused, else by
+// redirecting to it at anchor.
+func (s *Server) staffChange(c *gin.Context, build func(d store.OnboardingDetail, actor, rid string) (send func(context.Context) error, anchor string, err error)) {
+	ctx := c.Request.Context()
+	d, err := s.store.OnboardingDetail(ctx, workspaceID(c), c.Param("id"))
 	if err != nil {
-		s.renderStaffDetail(c, http.StatusBadRequest, d, err.Error())
+		_ = c.Error(notFoundAs(err, "onboarding"))
 		return
 	}
 	rid, err := formText(c, "request_id", 100)
@@ -91,9 +101,12 @@ func (s *Server) staffTaskAction(c *gin.Context) {
 		return
 	}
 	u := c.MustGet(ctxStaff).(store.StaffUser)
-	a := onboarding.TaskAction{RequestID: "staff:" + rid + ":" + c.Param("key") + ":" + string(action), TaskKey: c.Param("key"),
-		Action: action, Reason: reason, Actor: "staff:" + u.ID, ActorSide: onboarding.OwnerVendor}
-	_, err = s.engine.Act(ctx, d.Onboarding, a)
+	send, anchor, err := build(d, "staff:"+u.ID, rid)
+	if err != nil {
+		s.renderStaffDetail(c, http.StatusBadRequest, d, err.Error())
+		return
+	}
+	err = send(ctx)
 	var refused *onboarding.TransitionError
 	if errors.As(err, &refused) {
 		if d, err = s.store.OnboardingDetail(ctx, workspaceID(c), d.ID); err == nil {
@@ -105,7 +118,7 @@ func (s *Server) staffTaskAction(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/staff/onboardings/"+d.ID+"#task-"+c.Param("key"))
+	c.Redirect(http.StatusSeeOther, "/staff/onboardings/"+d.ID+anchor)
 }
 
 // newRequestID is the id a page's buttons carry, so a double click acts once.

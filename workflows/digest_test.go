@@ -15,12 +15,9 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/onboard-oss/onboard/activities"
-	"github.com/onboard-oss/onboard/internal/config"
-	"github.com/onboard-oss/onboard/internal/notify"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 	"github.com/onboard-oss/onboard/internal/testenv"
-	"github.com/onboard-oss/onboard/templates"
 	"github.com/onboard-oss/onboard/worker"
 	"github.com/onboard-oss/onboard/workflows"
 )
@@ -58,25 +55,7 @@ func TestCSMDigestSendsOneMessagePerCSMAndDay(t *testing.T) {
 func TestDigestScheduleSendsTheMorningDigest(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	st := testenv.Store(t)
-	c, err := client.Dial(client.Options{HostPort: testenv.TemporalAddress(t), Logger: log.NewStructuredLogger(testenv.Logger())})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	queue := "digest-" + uuid.NewString()
-	tpls, err := notify.ParseTemplates(templates.FS, "email")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, _ := config.DevFromLookup(func(string) (string, bool) { return "", false })
-	cfg.Secret = "test-secret-of-at-least-thirty-two-chars"
-	w := worker.New(c, queue, &activities.Activities{Store: st,
-		Notifier: &activities.Notifier{Email: notify.NewOutbox(st), Templates: tpls, Config: cfg}})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer w.Stop()
+	c, st, queue := startRealWorker(t)
 
 	ws, err := st.CreateWorkspace(ctx, store.Workspace{Slug: "digest-" + uuid.NewString()[:8], Name: "Northwind", Timezone: "Europe/Paris"})
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/onboard-oss/onboard/internal/notify"
@@ -149,19 +148,10 @@ func TestPauseResumeAndCancel(t *testing.T) {
 func TestSnoozeMovesTheReminder(t *testing.T) {
 	h := newHarness(t)
 	until := h.start.Add(5*24*time.Hour + time.Hour) // Sat 7 March 10:00
-	snooze := &outcome{}
-	h.env.RegisterDelayedCallback(func() {
-		h.env.UpdateWorkflow(workflows.UpdateSnooze, "snooze-1", &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(err error) { snooze.rejected = err },
-			OnComplete: func(_ any, err error) { snooze.completed, snooze.err = true, err },
-		}, onboarding.SnoozeRequest{RequestID: "s1", Tasks: []string{"intake"}, Until: until, Actor: "contact:jane"})
-	}, time.Hour)
-	vendor := &outcome{}
-	h.env.RegisterDelayedCallback(func() {
-		h.env.UpdateWorkflow(workflows.UpdateSnooze, "snooze-2", &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(err error) { vendor.rejected = err }, OnComplete: func(any, error) {},
-		}, onboarding.SnoozeRequest{RequestID: "s2", Tasks: []string{"welcome"}, Until: until, Actor: "contact:jane"})
-	}, 2*time.Hour)
+	snooze := h.send(time.Hour, workflows.UpdateSnooze,
+		onboarding.SnoozeRequest{RequestID: "s1", Tasks: []string{"intake"}, Until: until, Actor: "contact:jane"})
+	vendor := h.send(2*time.Hour, workflows.UpdateSnooze,
+		onboarding.SnoozeRequest{RequestID: "s2", Tasks: []string{"welcome"}, Until: until, Actor: "contact:jane"})
 	h.cancel(8 * 24 * time.Hour)
 	h.run(newNudgedState(h.start))
 	if !snooze.completed || snooze.err != nil || snooze.rejected != nil {
@@ -190,13 +180,8 @@ func TestSnoozeMovesTheReminder(t *testing.T) {
 func TestRescheduleMovesTheTimers(t *testing.T) {
 	h := newHarness(t)
 	newDue := time.Date(2026, 3, 23, 0, 0, 0, 0, time.UTC)
-	moved := &outcome{}
-	h.env.RegisterDelayedCallback(func() {
-		h.env.UpdateWorkflow(workflows.UpdateReschedule, "move-1", &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(err error) { moved.rejected = err },
-			OnComplete: func(_ any, err error) { moved.completed, moved.err = true, err },
-		}, onboarding.Reschedule{RequestID: "m1", TaskKey: "intake", Day: newDue, Actor: "staff:csm"})
-	}, time.Hour)
+	moved := h.send(time.Hour, workflows.UpdateReschedule,
+		onboarding.Reschedule{RequestID: "m1", TaskKey: "intake", Day: newDue, Actor: "staff:csm"})
 	after := h.query(2 * time.Hour)
 	h.cancel(22 * 24 * time.Hour)
 	h.run(newNudgedState(h.start))

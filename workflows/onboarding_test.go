@@ -161,11 +161,21 @@ type outcome struct {
 
 // update sends a task-action update at workflow time start+at.
 func (h *harness) update(at time.Duration, a onboarding.TaskAction) *outcome {
+	return h.send(at, workflows.UpdateTaskAction, a)
+}
+
+// lifecycle sends a pause, resume or cancel update at start+at.
+func (h *harness) lifecycle(at time.Duration, r onboarding.LifecycleRequest) *outcome {
+	return h.send(at, workflows.UpdateLifecycle, r)
+}
+
+// send sends the update named name with arg at start+at.
+func (h *harness) send(at time.Duration, name string, arg any) *outcome {
 	h.updates++
 	id := fmt.Sprintf("update-%d", h.updates)
 	o := &outcome{}
 	h.env.RegisterDelayedCallback(func() {
-		h.env.UpdateWorkflow(workflows.UpdateTaskAction, id, &testsuite.TestUpdateCallback{
+		h.env.UpdateWorkflow(name, id, &testsuite.TestUpdateCallback{
 			OnAccept: func() { o.accepted = true },
 			OnReject: func(err error) { o.rejected = err },
 			OnComplete: func(v any, err error) {
@@ -174,7 +184,7 @@ func (h *harness) update(at time.Duration, a onboarding.TaskAction) *outcome {
 					o.result = h.decodeResult(v)
 				}
 			},
-		}, a)
+		}, arg)
 	}, at)
 	return o
 }
@@ -192,26 +202,6 @@ func (h *harness) decodeResult(v any) workflows.TaskActionResult {
 	}
 	h.t.Errorf("update result is %T, want TaskActionResult", v)
 	return workflows.TaskActionResult{}
-}
-
-// lifecycle sends a pause, resume or cancel update at start+at.
-func (h *harness) lifecycle(at time.Duration, r onboarding.LifecycleRequest) *outcome {
-	h.updates++
-	id := fmt.Sprintf("update-%d", h.updates)
-	o := &outcome{}
-	h.env.RegisterDelayedCallback(func() {
-		h.env.UpdateWorkflow(workflows.UpdateLifecycle, id, &testsuite.TestUpdateCallback{
-			OnAccept: func() { o.accepted = true },
-			OnReject: func(err error) { o.rejected = err },
-			OnComplete: func(v any, err error) {
-				o.completed, o.err = true, err
-				if err == nil {
-					o.result = h.decodeResult(v)
-				}
-			},
-		}, r)
-	}, at)
-	return o
 }
 
 // signal sends a task action as the fallback signal at start+at.

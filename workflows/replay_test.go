@@ -152,6 +152,24 @@ type realRun struct {
 
 func newRealRun(t *testing.T, ctx context.Context) *realRun {
 	t.Helper()
+	c, st, taskQueue := startRealWorker(t)
+	r := &realRun{t: t, client: c, store: st, state: createOnboarding(t, ctx, st)}
+	var err error
+	r.run, err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.WorkflowID(r.state.OnboardingID), TaskQueue: taskQueue,
+		TypedSearchAttributes: workflows.StartSearchAttributes(&r.state),
+	}, workflows.Onboarding, workflows.OnboardingInput{State: r.state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// startRealWorker starts a worker on a task queue of its own, on the test Temporal
+// server, with the real activities on a real Postgres and email into the outbox; it
+// stops with the test.
+func startRealWorker(t *testing.T) (client.Client, *store.Store, string) {
+	t.Helper()
 	st := testenv.Store(t)
 	c, err := client.Dial(client.Options{HostPort: testenv.TemporalAddress(t), Logger: log.NewStructuredLogger(testenv.Logger())})
 	if err != nil {
@@ -171,16 +189,7 @@ func newRealRun(t *testing.T, ctx context.Context) *realRun {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-
-	r := &realRun{t: t, client: c, store: st, state: createOnboarding(t, ctx, st)}
-	r.run, err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.WorkflowID(r.state.OnboardingID), TaskQueue: taskQueue,
-		TypedSearchAttributes: workflows.StartSearchAttributes(&r.state),
-	}, workflows.Onboarding, workflows.OnboardingInput{State: r.state})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return c, st, taskQueue
 }
 
 // createOnboarding stores a workspace, account, plan and onboarding with its initial
