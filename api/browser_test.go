@@ -152,7 +152,9 @@ func TestBrowserPortalSignInAndProgress(t *testing.T) {
 		t.Fatal("the portal shows a task hidden from customers")
 	}
 	// The customer does their part: open the next step, fill in its form, submit it.
-	p.do(chromedp.Click(`tr[data-next="success-criteria"] a`), chromedp.WaitVisible(`[data-task-page]`), screenshot("portal-task"))
+	p.do(chromedp.EmulateViewport(390, 844), screenshot("portal-overview-phone"), chromedp.EmulateViewport(1200, 900))
+	p.do(chromedp.Click(`tr[data-next="success-criteria"] a`), chromedp.WaitVisible(`[data-task-page]`), screenshot("portal-task"),
+		chromedp.EmulateViewport(390, 844), screenshot("portal-task-phone"), chromedp.EmulateViewport(1200, 900))
 	p.do(chromedp.SendKeys(`#f-primary_goal`, "Faster onboarding"), chromedp.SendKeys(`#f-licensed_users`, "250"),
 		chromedp.SetValue(`#f-target_go_live`, "2027-03-01"), chromedp.SetValue(`#f-rollout_scope`, "Company-wide"),
 		chromedp.Click(`.task-form button[value=submit]`))
@@ -200,7 +202,8 @@ func TestBrowserStaffDashboard(t *testing.T) {
 	}
 	// Pause and resume from the page: the buttons follow the status.
 	p.do(chromedp.Click(`button[data-lifecycle=pause]`), chromedp.WaitVisible(`button[data-lifecycle=resume]`),
-		screenshot("staff-onboarding-paused"))
+		screenshot("staff-onboarding-paused"), chromedp.EmulateViewport(390, 844), screenshot("staff-onboarding-phone"),
+		chromedp.EmulateViewport(1200, 900))
 	if body := p.text(`main`); !strings.Contains(body, "Paused: no reminders go") || strings.Contains(body, "Reopen") || strings.Contains(body, "Skip") {
 		t.Errorf("the paused page does not say what pausing means, or still offers task actions")
 	}
