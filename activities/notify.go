@@ -111,7 +111,7 @@ func (a *Activities) deliverEmail(ctx context.Context, ev *event, d delivery) er
 		token := auth.DeriveToken(n.Config.Secret, "magic-link:"+d.key)
 		msg.Link = n.Config.BaseURL + "/portal/signin/" + token
 		link = &store.MagicLink{TokenHash: auth.Hash(token), WorkspaceID: ev.workspace.ID, ContactID: d.to.contactID,
-			Purpose: d.linkPurpose, ExpiresAt: time.Now().Add(linkTTL(d.linkPurpose))}
+			Purpose: d.linkPurpose, ExpiresAt: time.Now().Add(linkTTL(ev.workspace, d.linkPurpose))}
 	}
 	r, err := n.Templates.Render(msg)
 	if err != nil {
@@ -207,17 +207,24 @@ func (a *Activities) noteSlack(ctx context.Context, ev *event, status, detail st
 	ev.workspace.SlackStatus, ev.workspace.SlackError = status, detail
 }
 
-func linkTTL(purpose string) time.Duration {
+// linkTTL is how long a link lasts: an invite as long as the workspace says.
+func linkTTL(ws store.Workspace, purpose string) time.Duration {
 	if purpose == store.LinkInvite {
+		if ws.InviteDays > 0 {
+			return time.Duration(ws.InviteDays) * 24 * time.Hour
+		}
 		return InviteLinkTTL
 	}
 	return SignInLinkTTL
 }
 
 // ttlWords says a link's lifetime the way the email does.
-func ttlWords(purpose string) string {
-	if purpose == store.LinkInvite {
-		return fmt.Sprintf("%d days", int(InviteLinkTTL.Hours()/24))
+func ttlWords(ws store.Workspace, purpose string) string {
+	if d := linkTTL(ws, purpose); purpose == store.LinkInvite {
+		if n := int(d.Hours() / 24); n != 1 {
+			return fmt.Sprintf("%d days", n)
+		}
+		return "1 day"
 	}
 	return fmt.Sprintf("%d minutes", int(SignInLinkTTL.Minutes()))
 }

@@ -247,7 +247,7 @@ func (ev *event) signInLink() []delivery {
 		purpose, label = store.LinkInvite, "Open your onboarding portal"
 	}
 	d := ev.email(contactRecipient(*ev.contact))
-	d.linkPurpose, d.msg.LinkLabel, d.msg.LinkExpiry = purpose, label, ttlWords(purpose)
+	d.linkPurpose, d.msg.LinkLabel, d.msg.LinkExpiry = purpose, label, ttlWords(ev.workspace, purpose)
 	return []delivery{d}
 }
 

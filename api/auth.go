@@ -28,7 +28,9 @@ const (
 	ctxActor     = "actor"
 	ctxSession   = "session"
 	ctxContact   = "contact"
-	ctxStaff     = "staff"
+	// ctxBrand is the workspace's branding for the portal's pages (a *brand).
+	ctxBrand = "brand"
+	ctxStaff = "staff"
 )
 
 // requireAPIKey authenticates /api/v1 with a bearer API key and scopes the request
@@ -87,6 +89,12 @@ func (s *Server) requireContact(c *gin.Context) {
 		abort(c, err)
 		return
 	}
+	ws, err := s.store.Workspace(c.Request.Context(), se.WorkspaceID)
+	if err != nil {
+		abort(c, err)
+		return
+	}
+	c.Set(ctxBrand, brandOf(ws))
 	c.Set(ctxSession, se)
 	c.Set(ctxContact, contact)
 	c.Set(ctxWorkspace, se.WorkspaceID)

@@ -86,6 +86,8 @@ type harnessOptions struct {
 	dbProxy bool
 	// readTimeout replaces ONBOARD_HTTP_READ_TIMEOUT, and serves through api.HTTPServer.
 	readTimeout time.Duration
+	// slackAPIURL replaces SLACK_API_URL.
+	slackAPIURL string
 }
 
 func newHarness(t *testing.T, opts ...harnessOptions) *harness {
@@ -127,6 +129,7 @@ func newHarness(t *testing.T, opts ...harnessOptions) *harness {
 		cfg.SecureCookies = false
 	}
 	cfg.TemporalUIURL = "http://temporal-ui.test"
+	cfg.SlackAPIURL = o.slackAPIURL
 	cfg.Secret = harnessSecret
 	h.cfg = cfg
 	srv, err := api.New(cfg, st, h.engine, metrics.New(), testenv.Logger())

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/onboard-oss/onboard/internal/input"
+	"github.com/onboard-oss/onboard/internal/store"
 	"github.com/onboard-oss/onboard/templates"
 )
 
@@ -80,6 +81,18 @@ type view struct {
 	Data  any
 	// Live is the event stream the page follows to update itself (see static/live.js).
 	Live string
+	// Brand is the workspace's name, colour and logo on portal pages of a signed-in
+	// contact; nil shows Onboard's own.
+	Brand *brand
+}
+
+// brand is how a workspace's portal looks.
+type brand struct {
+	Name, AccentColor, LogoURL string
+}
+
+func brandOf(ws store.Workspace) *brand {
+	return &brand{Name: ws.Name, AccentColor: ws.AccentColor, LogoURL: ws.LogoURL}
 }
 
 type errorPage struct {
@@ -98,6 +111,9 @@ func (p *pages) render(c *gin.Context, status int, name string, data any) {
 	}
 	if name == "error" {
 		name = "portal/error"
+	}
+	if b, ok := c.Get(ctxBrand); ok && v.Brand == nil {
+		v.Brand = b.(*brand)
 	}
 	var buf bytes.Buffer
 	if err := p.sets[name].ExecuteTemplate(&buf, "layout", v); err != nil {

@@ -15,6 +15,8 @@ type invitePage struct {
 	Contact    store.Contact
 	Resend     bool
 	RequestID  string
+	// Days is how long the invite link lasts (a workspace setting).
+	Days int
 }
 
 // onboardingContact loads the onboarding of the route and one of its account's contacts.
@@ -43,10 +45,15 @@ func (s *Server) staffInvitePage(c *gin.Context) {
 	if !ok {
 		return
 	}
+	ws, err := s.store.Workspace(c.Request.Context(), o.WorkspaceID)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, http.StatusOK, "staff/invite", view{Title: "Invite " + ct.Name, CSRF: se.CSRFToken, User: u.Name,
-		Data: invitePage{Onboarding: o, Contact: ct, Resend: c.Query("resend") == "1", RequestID: newRequestID()}})
+		Data: invitePage{Onboarding: o, Contact: ct, Resend: c.Query("resend") == "1", RequestID: newRequestID(), Days: ws.InviteDays}})
 }
 
 // staffInvite sends the invite (through the same Notify workflow as the API's): the email's

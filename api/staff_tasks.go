@@ -12,27 +12,6 @@ import (
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
-// Staff roles.
-const (
-	roleAdmin  = "admin"
-	roleCSM    = "csm"
-	roleViewer = "viewer"
-)
-
-// canChange reports whether a staff user's role may change onboardings: viewers look.
-func canChange(u store.StaffUser) bool { return u.Role == roleAdmin || u.Role == roleCSM }
-
-// requireChanger admits staff whose role may change things; a viewer gets 403. It is the
-// one check every staff route that changes something goes through.
-func (s *Server) requireChanger(c *gin.Context) {
-	if u := c.MustGet(ctxStaff).(store.StaffUser); !canChange(u) {
-		abort(c, &Error{Status: http.StatusForbidden, Code: "forbidden",
-			Message: "your role (" + u.Role + ") can look at onboardings but not change them; ask an admin"})
-		return
-	}
-	c.Next()
-}
-
 // staffTaskView is a task row of the staff page with what the signed-in user can do now.
 type staffTaskView struct {
 	store.OnboardingTask

@@ -239,7 +239,7 @@ func (w *onboardingWorkflow) enableNudging(ctx workflow.Context) {
 		}
 		w.state.SetTimeZone(zone)
 	}
-	w.state.EnableNudging(onboarding.DefaultReminderPolicy(), workflow.Now(ctx))
+	w.state.EnableNudging(w.state.ReminderPolicyAtStart(), workflow.Now(ctx))
 }
 
 // nudge sends the customer's reminder, the CSM's reminder of the vendor's tasks and the

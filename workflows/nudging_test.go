@@ -305,3 +305,41 @@ func TestALegacyStateLearnsItsTimeZone(t *testing.T) {
 		t.Error("nothing sent")
 	}
 }
+
+// The workspace's own policy, taken when the onboarding starts, drives its reminders:
+// no reminder before the due date, a later sending window, overdue reminders every day up
+// to two, and no escalation for a quiet customer.
+func TestWorkspaceReminderPolicy(t *testing.T) {
+	h := newHarness(t)
+	h.cancel(21*24*time.Hour + time.Hour)
+	policy := onboarding.DefaultReminderSettings()
+	policy.BeforeDays, policy.WindowStartHour, policy.WindowEndHour = 0, 13, 15
+	policy.OverdueEveryDays, policy.OverdueCap, policy.StaleAfterDays = 1, 2, 0
+	s, err := onboarding.New(onboarding.NewInput{
+		OnboardingID: "ob-1", WorkspaceID: "ws-1", AccountID: "acct-1", AccountName: "Acme",
+		CSMEmail: "csm@example.com", Plan: testPlan(), StartDate: h.start, Now: h.start, Reminders: &policy,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.run(s)
+	h.requireCancelled()
+	var customer []string
+	for _, line := range h.sent() {
+		if strings.Contains(line, "stale") {
+			t.Errorf("a stale escalation with staleness off: %s", line)
+		}
+		if strings.Contains(line, " intake") || strings.Contains(line, ":intake:") {
+			customer = append(customer, line)
+		}
+	}
+	want := []string{
+		"Wed 04 Mar 13:00 reminder_digest reminder:ob-1:2026-03-04 intake",
+		"Thu 05 Mar 13:00 overdue reminder:ob-1:2026-03-05 intake",
+		"Fri 06 Mar 13:00 escalation escalation:ob-1:overdue:intake:1772668799",
+		"Fri 06 Mar 13:00 overdue reminder:ob-1:2026-03-06 intake",
+	}
+	if !slices.Equal(customer, want) {
+		t.Errorf("customer's reminders:\n%s\nwant:\n%s", strings.Join(customer, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -81,7 +81,7 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding,
 	st, err := onboarding.New(onboarding.NewInput{
 		OnboardingID: uuid.NewString(), WorkspaceID: account.WorkspaceID, AccountID: account.ID, AccountName: account.Name,
 		CSMEmail: e.csmEmail(ctx, account), Plan: tpl.Plan, StartDate: req.StartDate, TargetGoLive: req.TargetGoLive,
-		TimeZone: account.Timezone, Holidays: ws.Holidays, Now: time.Now(),
+		TimeZone: account.Timezone, Holidays: ws.Holidays, Reminders: ws.Reminders(), Now: time.Now(),
 	})
 	if err != nil {
 		return store.Onboarding{}, err

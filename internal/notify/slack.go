@@ -144,3 +144,17 @@ func classifySlack(err error) error {
 
 // IsTokenError reports whether err is a bot token Slack does not accept.
 func IsTokenError(err error) bool { return errors.Is(err, ErrSlackToken) }
+
+// Check asks Slack whether it accepts a bot token (auth.test) and returns the bot's name
+// and its Slack workspace's. A token Slack refuses is ErrSlackToken.
+func (s *Slack) Check(ctx context.Context, token string) (bot, team string, err error) {
+	opts := []slack.Option{slack.OptionHTTPClient(s.http)}
+	if s.apiURL != "" {
+		opts = append(opts, slack.OptionAPIURL(s.apiURL))
+	}
+	res, err := slack.New(token, opts...).AuthTestContext(ctx)
+	if err != nil {
+		return "", "", classifySlack(err)
+	}
+	return res.User, res.Team, nil
+}

@@ -26,7 +26,9 @@ type NewInput struct {
 	// Holidays are the workspace's days off ("2026-12-25"): business days skip them, and
 	// no reminder goes on one.
 	Holidays []string
-	Now      time.Time
+	// Reminders is the workspace's reminder policy; nil means DefaultReminderPolicy.
+	Reminders *ReminderSettings
+	Now       time.Time
 }
 
 // New builds the initial state of an onboarding: every task pending with its due date.
@@ -45,11 +47,19 @@ func New(in NewInput) (State, error) {
 	if err != nil {
 		return State{}, err
 	}
+	var policy *ReminderPolicy
+	if in.Reminders != nil {
+		if err := in.Reminders.Check(); err != nil {
+			return State{}, err
+		}
+		p := in.Reminders.Policy()
+		policy = &p
+	}
 	s := State{
 		OnboardingID: in.OnboardingID, WorkspaceID: in.WorkspaceID, AccountID: in.AccountID,
 		AccountName: in.AccountName, CSMEmail: in.CSMEmail, Plan: in.Plan,
 		Status: StatusActive, Health: HealthOnTrack, StartDate: start, TargetGoLive: target,
-		TimeZone: loc.String(), Holidays: holidays, LastCustomerActivity: in.Now,
+		TimeZone: loc.String(), Holidays: holidays, WorkspacePolicy: policy, LastCustomerActivity: in.Now,
 	}
 	due := dueDates(in.Plan, start, loc, holidays)
 	var last time.Time

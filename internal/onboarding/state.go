@@ -125,8 +125,12 @@ type State struct {
 	// TimeZone is the account's IANA time zone: due days and sending windows are its.
 	TimeZone string `json:"time_zone,omitempty"`
 	// Holidays are the workspace\'s days off when the onboarding started, sorted.
-	Holidays []string    `json:"holidays,omitempty"`
-	Tasks    []TaskState `json:"tasks"` // in plan order
+	Holidays []string `json:"holidays,omitempty"`
+	// WorkspacePolicy is the workspace's reminder policy when the onboarding started; nil
+	// (a workspace that never set one, or a run from before workspaces could) means
+	// DefaultReminderPolicy. Reminders begin with it; see ReminderPolicyAtStart.
+	WorkspacePolicy *ReminderPolicy `json:"workspace_policy,omitempty"`
+	Tasks           []TaskState     `json:"tasks"` // in plan order
 	// Version rises by one with every accepted change; the read model keeps the highest.
 	Version int64 `json:"version"`
 	// LastCustomerActivity is when a customer-side action last happened.

@@ -140,3 +140,36 @@ func (l StringList) Value() (driver.Value, error) {
 	b, err := json.Marshal([]string(l))
 	return string(b), err
 }
+
+// JSON is a value stored in a nullable jsonb column; Valid is false for NULL.
+type JSON[T any] struct {
+	V     T
+	Valid bool
+}
+
+// Scan reads the JSON value, or NULL.
+func (j *JSON[T]) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case []byte:
+		b = v
+	case string:
+		b = []byte(v)
+	case nil:
+		*j = JSON[T]{}
+		return nil
+	default:
+		return fmt.Errorf("store: cannot scan %T into JSON", src)
+	}
+	j.Valid = true
+	return json.Unmarshal(b, &j.V)
+}
+
+// Value writes the JSON value, or NULL.
+func (j JSON[T]) Value() (driver.Value, error) {
+	if !j.Valid {
+		return nil, nil
+	}
+	b, err := json.Marshal(j.V)
+	return string(b), err
+}

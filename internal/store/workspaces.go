@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
 )
 
 // Workspace is a vendor using Onboard.
@@ -25,10 +27,23 @@ type Workspace struct {
 	SlackCheckedAt *time.Time `db:"slack_checked_at" json:"slack_checked_at"`
 	// Holidays are the workspace's days off, sorted dates ("2026-12-25").
 	Holidays StringList `db:"holidays" json:"holidays"`
+	// ReminderSettings is the workspace's reminder policy; not Valid: the default.
+	ReminderSettings JSON[onboarding.ReminderSettings] `db:"reminder_settings" json:"-"`
+	// InviteDays is how long an invite link lasts.
+	InviteDays int `db:"invite_days" json:"invite_days"`
+}
+
+// Reminders is the workspace's reminder policy, or nil for the default.
+func (w Workspace) Reminders() *onboarding.ReminderSettings {
+	if !w.ReminderSettings.Valid {
+		return nil
+	}
+	r := w.ReminderSettings.V
+	return &r
 }
 
 const workspaceColumns = `id, slug, name, timezone, created_at, email_from, accent_color, logo_url, slack_bot_token,
-	slack_status, slack_error, slack_checked_at, holidays`
+	slack_status, slack_error, slack_checked_at, holidays, reminder_settings, invite_days`
 
 // CreateWorkspace inserts a workspace.
 func (s *Store) CreateWorkspace(ctx context.Context, w Workspace) (Workspace, error) {
@@ -89,4 +104,38 @@ func (s *Store) SetWorkspaceHolidays(ctx context.Context, id string, days []stri
 		return fmt.Errorf("store: set holidays: %w", ErrNotFound)
 	}
 	return nil
+}
+
+// WorkspaceSettings are what an admin changes in workspace settings, already checked.
+type WorkspaceSettings struct {
+	Name, EmailFrom, AccentColor, LogoURL string
+	InviteDays                            int
+	Reminders                             onboarding.ReminderSettings
+	Holidays                              []string
+	// SlackBotToken, when not nil, replaces the workspace's token ("" removes it) and
+	// forgets what the old one was found to be.
+	SlackBotToken *string
+}
+
+// UpdateWorkspaceSettings writes an admin's settings and returns the workspace.
+func (s *Store) UpdateWorkspaceSettings(ctx context.Context, id string, ws WorkspaceSettings) (Workspace, error) {
+	var w Workspace
+	token, replace := "", ws.SlackBotToken != nil
+	if replace {
+		token = *ws.SlackBotToken
+	}
+	err := s.db.GetContext(ctx, &w, `
+		UPDATE workspaces SET name = $2, email_from = $3, accent_color = $4, logo_url = $5, invite_days = $6,
+			reminder_settings = $7, holidays = $8,
+			slack_bot_token = CASE WHEN $9 THEN $10 ELSE slack_bot_token END,
+			slack_status = CASE WHEN $9 THEN '' ELSE slack_status END,
+			slack_error = CASE WHEN $9 THEN '' ELSE slack_error END,
+			slack_checked_at = CASE WHEN $9 THEN NULL ELSE slack_checked_at END
+		WHERE id = $1 RETURNING `+workspaceColumns,
+		id, ws.Name, ws.EmailFrom, ws.AccentColor, ws.LogoURL, ws.InviteDays,
+		JSON[onboarding.ReminderSettings]{V: ws.Reminders, Valid: true}, StringList(ws.Holidays), replace, token)
+	if err != nil {
+		return Workspace{}, fmt.Errorf("store: update workspace settings: %w", notFound(err))
+	}
+	return w, nil
 }
