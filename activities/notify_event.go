@@ -133,6 +133,7 @@ func (ev *event) deliveries() []delivery {
 		out := ev.toCSM()
 		for i := range out {
 			out[i].msg.Tasks = ev.tasks
+			out[i].msg.ActionRef = ev.workspace.ID + "/" + ev.onboarding.ID
 		}
 		return out
 	case notify.KindCSMDigest:
@@ -166,6 +167,8 @@ func (ev *event) loadTasks(ctx context.Context, st *store.Store) error {
 				URL: ev.cfg.BaseURL + "/portal/onboardings/" + d.ID + "/tasks/" + t.Key}
 			if staff {
 				line.URL = ev.cfg.BaseURL + "/staff/onboardings/" + d.ID + "#task-" + t.Key
+				line.Key = t.Key
+				line.Completable = t.NextStep && (t.Status == onboarding.TaskPending || t.Status == onboarding.TaskInProgress)
 			}
 			if t.DueAt != nil {
 				line.Due, line.Overdue = t.DueAt.In(loc).Format("Mon 2 Jan 2006"), now.After(*t.DueAt)

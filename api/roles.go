@@ -8,19 +8,6 @@ import (
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
-// Staff roles.
-const (
-	roleAdmin  = "admin"
-	roleCSM    = "csm"
-	roleViewer = "viewer"
-)
-
-// canChange reports whether a staff user's role may change onboardings: viewers look.
-func canChange(u store.StaffUser) bool { return u.Role == roleAdmin || u.Role == roleCSM }
-
-// canAdminister reports whether a staff user's role may change the workspace itself.
-func canAdminister(u store.StaffUser) bool { return u.Role == roleAdmin }
-
 // requireRole is the one check every staff route that changes something goes through:
 // a user whose role may not (may reports it) gets 403 saying what they cannot do.
 func requireRole(may func(store.StaffUser) bool, cannot string) gin.HandlerFunc {
@@ -36,7 +23,7 @@ func requireRole(may func(store.StaffUser) bool, cannot string) gin.HandlerFunc 
 
 var (
 	// requireChanger admits admins and CSMs.
-	requireChanger = requireRole(canChange, "can look at onboardings but not change them")
+	requireChanger = requireRole(store.StaffUser.CanChange, "can look at onboardings but not change them")
 	// requireAdmin admits admins: workspace settings are theirs.
-	requireAdmin = requireRole(canAdminister, "cannot change workspace settings")
+	requireAdmin = requireRole(store.StaffUser.CanAdminister, "cannot change workspace settings")
 )

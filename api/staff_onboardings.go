@@ -102,7 +102,7 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 	}
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone), WorkflowURL: s.cfg.WorkflowURL(d.WorkflowID),
-		Messages: messages, CanChange: canChange(u), RequestID: newRequestID(), Error: problem}
+		Messages: messages, CanChange: u.CanChange(), RequestID: newRequestID(), Error: problem}
 	data.Paused, data.UTC, data.Activity = d.Status == onboarding.StatusPaused, time.UTC, activityLines(activity, d.Tasks)
 	if data.CanChange {
 		data.Lifecycle = onboarding.LifecycleActionsFrom(d.Status)

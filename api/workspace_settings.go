@@ -321,6 +321,6 @@ func (s *Server) staffSaveSettings(c *gin.Context) {
 func (s *Server) renderSettings(c *gin.Context, status int, p settingsPage) {
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	se := c.MustGet(ctxSession).(store.Session)
-	p.CanEdit = canAdminister(u)
+	p.CanEdit = u.CanAdminister()
 	s.pages.render(c, status, "staff/settings", view{Title: "Workspace settings", CSRF: se.CSRFToken, User: u.Name, Data: p})
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/onboard-oss/onboard/internal/metrics"
 	"github.com/onboard-oss/onboard/internal/notify"
 	"github.com/onboard-oss/onboard/internal/plans"
+	"github.com/onboard-oss/onboard/internal/slackapp"
 	"github.com/onboard-oss/onboard/internal/store"
 	"github.com/onboard-oss/onboard/templates"
 	"github.com/onboard-oss/onboard/worker"
@@ -151,6 +152,8 @@ type httpServer struct {
 	srv *http.Server
 	ln  net.Listener
 	app *api.Server
+	// slack answers Slack buttons through Socket Mode when SLACK_APP_TOKEN is set.
+	slack *slackapp.Listener
 }
 
 func (s *services) newHTTPServer(ln net.Listener, eng *engine.Engine) (*httpServer, error) {
@@ -158,7 +161,12 @@ func (s *services) newHTTPServer(ln net.Listener, eng *engine.Engine) (*httpServ
 	if err != nil {
 		return nil, err
 	}
-	return &httpServer{ln: ln, srv: srv.HTTPServer(), app: srv}, nil
+	h := &httpServer{ln: ln, srv: srv.HTTPServer(), app: srv}
+	if s.cfg.SlackAppToken != "" {
+		h.slack = &slackapp.Listener{AppToken: s.cfg.SlackAppToken, BotToken: s.cfg.SlackBotToken, APIURL: s.cfg.SlackAPIURL,
+			Store: s.store, Engine: eng, Log: s.log}
+	}
+	return h, nil
 }
 
 // listen opens the HTTP listener first thing, so a taken port fails fast.
@@ -193,6 +201,13 @@ func sweepExpired(ctx context.Context, st *store.Store, log *slog.Logger) {
 // read-model changes for the pages' event streams.
 func (h *httpServer) serve(ctx context.Context) error {
 	go h.app.Live(ctx)
+	if h.slack != nil {
+		go func() {
+			if err := h.slack.Run(ctx); err != nil {
+				h.slack.Log.Error("slack buttons stopped working", "error", err)
+			}
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- h.srv.Serve(h.ln) }()
 	select {

@@ -83,6 +83,9 @@ type Config struct {
 	SlackBotToken string
 	// SlackAPIURL overrides Slack's API address (SLACK_API_URL).
 	SlackAPIURL string
+	// SlackAppToken (SLACK_APP_TOKEN, xapp-…) connects the api process to Slack through
+	// Socket Mode, so the buttons of Slack messages work without a public URL.
+	SlackAppToken string
 }
 
 // Env names every variable Load reads; docker-compose and the README use the same names.
@@ -92,7 +95,7 @@ var Env = []string{
 	"ONBOARD_DEV_UI_PORT", "ONBOARD_DEV_API_KEY", "ONBOARD_UPDATE_TIMEOUT", "ONBOARD_SECURE_COOKIES",
 	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_HTTP_READ_TIMEOUT", "ONBOARD_STICKY_CACHE_SIZE", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
 	"ONBOARD_TEMPORAL_UI_URL", "ONBOARD_SECRET", "ONBOARD_EMAIL_FROM", "RESEND_API_KEY", "RESEND_BASE_URL",
-	"RESEND_WEBHOOK_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL",
+	"RESEND_WEBHOOK_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL", "SLACK_APP_TOKEN",
 }
 
 // Load reads the process environment over the production defaults and validates the result.
@@ -147,6 +150,7 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 		ResendWebhookSecret: r.str("RESEND_WEBHOOK_SECRET", ""),
 		SlackBotToken:       r.str("SLACK_BOT_TOKEN", ""),
 		SlackAPIURL:         r.str("SLACK_API_URL", ""),
+		SlackAppToken:       r.str("SLACK_APP_TOKEN", ""),
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + localHost(c.HTTPAddr)
@@ -167,6 +171,8 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 	r.check(fromErr == nil, "ONBOARD_EMAIL_FROM", "want an address such as \"Onboard <onboard@example.com>\"")
 	r.check(c.ResendBaseURL == "" || isHTTPURL(c.ResendBaseURL), "RESEND_BASE_URL", "want an http:// or https:// URL")
 	r.check(c.SlackAPIURL == "" || isHTTPURL(c.SlackAPIURL), "SLACK_API_URL", "want an http:// or https:// URL")
+	r.check(c.SlackAppToken == "" || strings.HasPrefix(c.SlackAppToken, "xapp-"), "SLACK_APP_TOKEN",
+		"want the Slack app's app-level token (connections:write), starting xapp-")
 	r.check(c.ResendWebhookSecret == "" || strings.HasPrefix(c.ResendWebhookSecret, "whsec_"), "RESEND_WEBHOOK_SECRET",
 		"want the signing secret Resend shows for the webhook, starting whsec_")
 	for _, p := range c.TrustedProxies {

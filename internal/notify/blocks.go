@@ -14,7 +14,10 @@ func SlackMessage(m Message, subject string) (string, []slack.Block) {
 	blocks := []slack.Block{
 		slack.NewSectionBlock(mrkdwn("*"+escape(subject)+"*"+lead(m)), nil, nil),
 	}
-	if len(m.Tasks) > 0 {
+	switch {
+	case m.ActionRef != "" && len(m.Tasks) > 0:
+		blocks = append(blocks, taskSections(m)...)
+	case len(m.Tasks) > 0:
 		lines := make([]string, len(m.Tasks))
 		for i, t := range m.Tasks {
 			lines[i] = "• " + link(t.Title, t.URL) + taskNote(t)
@@ -42,10 +45,54 @@ func SlackMessage(m Message, subject string) (string, []slack.Block) {
 		b.URL = m.WorkflowURL
 		buttons = append(buttons, b)
 	}
+	if m.ActionRef != "" && len(m.Tasks) > 0 {
+		keys := make([]string, len(m.Tasks))
+		for i, t := range m.Tasks {
+			keys[i] = t.Key
+		}
+		buttons = append(buttons, slack.NewButtonBlockElement(ActionSnooze, m.ActionRef+"/"+strings.Join(keys, ","),
+			plain("Snooze 2 days")))
+	}
 	if len(buttons) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("links", buttons...))
 	}
 	return escape(subject), blocks
+}
+
+// The action ids of Slack buttons that change an onboarding. A button's value is the
+// message's ActionRef, "/", and the task key ("Mark done") or the comma-separated keys
+// ("Snooze 2 days").
+const (
+	ActionComplete = "onboard_complete"
+	ActionSnooze   = "onboard_snooze"
+)
+
+// maxTaskSections is how many tasks get a section (and a button) of their own; Slack
+// allows 50 blocks a message. The rest are listed in one section.
+const maxTaskSections = 20
+
+// taskSections gives each task a section of its own with a "Mark done" button when it
+// can be completed now.
+func taskSections(m Message) []slack.Block {
+	var blocks []slack.Block
+	var rest []string
+	for i, t := range m.Tasks {
+		text := "• " + link(t.Title, t.URL) + taskNote(t)
+		if i >= maxTaskSections {
+			rest = append(rest, text)
+			continue
+		}
+		var done *slack.Accessory
+		if t.Completable {
+			b := slack.NewButtonBlockElement(ActionComplete+":"+t.Key, m.ActionRef+"/"+t.Key, plain("Mark done"))
+			done = slack.NewAccessory(b)
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(text), nil, done, slack.SectionBlockOptionBlockID("task:"+t.Key)))
+	}
+	if len(rest) > 0 {
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(rest, "\n")), nil, nil))
+	}
+	return blocks
 }
 
 func lead(m Message) string {

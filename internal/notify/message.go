@@ -63,6 +63,10 @@ type Message struct {
 	WorkflowURL string
 	// SnoozeURL puts a reminder's tasks off for two days, without a sign-in.
 	SnoozeURL string
+	// ActionRef ("<workspace id>/<onboarding id>"), when set, gives a Slack message its
+	// interactive buttons: "Mark done" on each task that can be completed now and "Snooze
+	// 2 days" for them all. Slack answers them through Socket Mode (package slackapp).
+	ActionRef string
 }
 
 // TaskLine is one task in a message.
@@ -72,6 +76,9 @@ type TaskLine struct {
 	Overdue bool
 	Blocked string // the block reason, when blocked
 	URL     string
+	// Key is the task's key; Completable says it can be marked done now.
+	Key         string
+	Completable bool
 }
 
 // OnboardingLine is one onboarding in a CSM's digest.

@@ -2,6 +2,8 @@ package notify_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -211,5 +213,40 @@ func TestVerifyResendWebhook(t *testing.T) {
 		if _, err := notify.VerifyResendWebhook(notifytest.ResendWebhookSecret, c.h, c.body); err == nil {
 			t.Errorf("%s: verified", name)
 		}
+	}
+}
+
+// A vendor reminder with an ActionRef gives each task a section, "Mark done" on those
+// that can be completed now, and "Snooze 2 days" for them all; past 20 tasks the rest
+// share a section, so a message stays within Slack's 50 blocks.
+func TestSlackVendorReminderButtons(t *testing.T) {
+	m := notify.Message{Kind: notify.KindVendorReminder, AccountName: "Acme", ActionRef: "ws/ob",
+		Link: "https://onboard.example/staff/onboardings/ob", Tasks: []notify.TaskLine{
+			{Title: "Send the <welcome> pack", Key: "welcome-pack", Completable: true, Due: "Mon 2 Mar 2026"},
+			{Title: "Kickoff", Key: "kickoff", Blocked: "waiting"},
+		}}
+	_, blocks := notify.SlackMessage(m, "Your tasks")
+	raw, _ := json.Marshal(blocks)
+	s := string(raw)
+	for _, want := range []string{`"action_id":"onboard_complete:welcome-pack","value":"ws/ob/welcome-pack"`,
+		`"action_id":"onboard_snooze","value":"ws/ob/welcome-pack,kickoff"`, `Send the \u0026lt;welcome\u0026gt; pack`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("blocks lack %s:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "onboard_complete:kickoff") {
+		t.Error("a blocked task offers Mark done")
+	}
+	for i := range 40 {
+		m.Tasks = append(m.Tasks, notify.TaskLine{Title: fmt.Sprintf("Task %d", i), Key: fmt.Sprintf("t%d", i), Completable: true})
+	}
+	if _, blocks = notify.SlackMessage(m, "Your tasks"); len(blocks) > 50 || len(blocks) < 20 {
+		t.Errorf("%d blocks for 42 tasks", len(blocks))
+	}
+	// Without an ActionRef (email, digests) there are no buttons that change anything.
+	m.ActionRef = ""
+	_, blocks = notify.SlackMessage(m, "Your tasks")
+	if raw, _ := json.Marshal(blocks); strings.Contains(string(raw), "onboard_") {
+		t.Error("buttons without an ActionRef")
 	}
 }

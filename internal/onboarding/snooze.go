@@ -13,10 +13,13 @@ type SnoozeRequest struct {
 	Tasks     []string  `json:"tasks"`
 	Until     time.Time `json:"until"`
 	Actor     string    `json:"actor"`
+	// ActorSide is who snoozes: a customer (or a request without it) snoozes reminders of
+	// the customer's tasks only; the vendor's staff may snooze those and their own.
+	ActorSide Owner `json:"actor_side,omitempty"`
 }
 
 // ValidateSnooze checks a snooze against the state without changing anything: every task
-// is the customer's and open, and the moment lies ahead, at most MaxSnooze from now.
+// is the customer's (or the vendor's, snoozed by staff) and open, and the moment lies ahead, at most MaxSnooze from now.
 // Snoozing a task that was done meanwhile is not an error: there is nothing left to remind.
 func (s *State) ValidateSnooze(r SnoozeRequest, now time.Time) error {
 	if s.Seen(r.RequestID) {
@@ -33,7 +36,7 @@ func (s *State) ValidateSnooze(r SnoozeRequest, now time.Time) error {
 		if !ok {
 			return reject(CodeUnknownTask, "there is no task %q in this onboarding", key)
 		}
-		if t.Owner != OwnerCustomer {
+		if t.Owner != OwnerCustomer && r.ActorSide != OwnerVendor {
 			return reject(CodeInvalidInput, "task %q is the vendor's: there are no reminders to snooze", key)
 		}
 	}

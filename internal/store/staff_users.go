@@ -17,6 +17,20 @@ type StaffUser struct {
 	CreatedAt    time.Time `db:"created_at" json:"created_at"`
 }
 
+// Staff roles: an admin does everything, a CSM works on onboardings, a viewer looks.
+const (
+	RoleAdmin  = "admin"
+	RoleCSM    = "csm"
+	RoleViewer = "viewer"
+)
+
+// CanChange reports whether the user's role may change onboardings: viewers look. Every
+// way in (pages, Slack buttons) asks this one question.
+func (u StaffUser) CanChange() bool { return u.Role == RoleAdmin || u.Role == RoleCSM }
+
+// CanAdminister reports whether the user's role may change the workspace itself.
+func (u StaffUser) CanAdminister() bool { return u.Role == RoleAdmin }
+
 const staffColumns = `id, workspace_id, email, name, role, password_hash, created_at`
 
 // CreateStaffUser inserts a staff user.

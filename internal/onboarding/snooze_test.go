@@ -1,0 +1,50 @@
+package onboarding
+
+import (
+	"testing"
+	"time"
+)
+
+func TestSnoozeWhoMaySnoozeWhat(t *testing.T) {
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	s, err := New(NewInput{OnboardingID: "o", Plan: testPlan(), StartDate: now, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	until := now.Add(48 * time.Hour)
+	for _, tc := range []struct {
+		name string
+		r    SnoozeRequest
+		code string // "" accepted
+	}{
+		{"customer, own task", SnoozeRequest{RequestID: "a", Tasks: []string{"company_profile"}, Until: until, ActorSide: OwnerCustomer}, ""},
+		{"no side given: a customer's", SnoozeRequest{RequestID: "b", Tasks: []string{"company_profile"}, Until: until}, ""},
+		{"customer, the vendor's task", SnoozeRequest{RequestID: "c", Tasks: []string{"welcome_call"}, Until: until, ActorSide: OwnerCustomer}, CodeInvalidInput},
+		{"no side, the vendor's task", SnoozeRequest{RequestID: "d", Tasks: []string{"welcome_call"}, Until: until}, CodeInvalidInput},
+		{"staff, their own task", SnoozeRequest{RequestID: "e", Tasks: []string{"welcome_call", "data_import"}, Until: until, ActorSide: OwnerVendor}, ""},
+		{"staff, the customer's task", SnoozeRequest{RequestID: "f", Tasks: []string{"company_profile"}, Until: until, ActorSide: OwnerVendor}, ""},
+		{"unknown task", SnoozeRequest{RequestID: "g", Tasks: []string{"nope"}, Until: until, ActorSide: OwnerVendor}, CodeUnknownTask},
+		{"no tasks", SnoozeRequest{RequestID: "h", Until: until, ActorSide: OwnerVendor}, CodeInvalidInput},
+		{"in the past", SnoozeRequest{RequestID: "i", Tasks: []string{"welcome_call"}, Until: now.Add(-time.Minute), ActorSide: OwnerVendor}, CodeInvalidInput},
+		{"too far", SnoozeRequest{RequestID: "j", Tasks: []string{"welcome_call"}, Until: now.Add(MaxSnooze + time.Hour), ActorSide: OwnerVendor}, CodeInvalidInput},
+	} {
+		err := s.ValidateSnooze(tc.r, now)
+		if got := codeOf(err); got != tc.code {
+			t.Errorf("%s: %v, want code %q", tc.name, err, tc.code)
+		}
+	}
+	changed, err := s.ApplySnooze(SnoozeRequest{RequestID: "k", Tasks: []string{"welcome_call"}, Until: until, ActorSide: OwnerVendor}, now)
+	if ts, _ := s.Task("welcome_call"); err != nil || !changed || !ts.SnoozedUntil.Equal(until) {
+		t.Errorf("applied: %v %v %v", changed, err, ts.SnoozedUntil)
+	}
+}
+
+func codeOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	if te, ok := err.(*TransitionError); ok {
+		return te.Code
+	}
+	return "other: " + err.Error()
+}
