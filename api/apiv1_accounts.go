@@ -8,55 +8,24 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/onboard-oss/onboard/internal/input"
-	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
-type accountRequest struct {
-	Name       *string `json:"name"`
-	ExternalID *string `json:"external_id"`
-	Timezone   *string `json:"timezone"`
-}
-
-// maxName is the longest name (of an account, a contact) in characters.
-const maxName = 200
-
-func (r accountRequest) validate() (store.Account, error) {
-	a := store.Account{Timezone: "UTC"}
-	var err error
-	if a.Name, err = required("name", r.Name, maxName); err != nil {
-		return a, err
-	}
-	if r.ExternalID != nil && *r.ExternalID != "" {
-		if err := maxLength("external_id", *r.ExternalID, maxName); err != nil {
-			return a, err
-		}
-		a.ExternalID = r.ExternalID
-	}
-	if r.Timezone != nil && *r.Timezone != "" {
-		if _, err := onboarding.Location(*r.Timezone); err != nil {
-			return a, err
-		}
-		a.Timezone = *r.Timezone
-	}
-	return a, nil
-}
-
+// apiCreateAccount creates an account. A repeated external_id answers 200 with the
+// account that has it, unchanged: a CRM sending the same deal twice creates one account.
 func (s *Server) apiCreateAccount(c *gin.Context) {
-	var req accountRequest
-	if err := decodeJSON(c, &req); err != nil {
+	in := accountInput{}
+	if err := decodeJSON(c, &in); err != nil {
 		_ = c.Error(err)
 		return
 	}
-	a, err := req.validate()
+	a, err := s.checkAccount(c.Request.Context(), workspaceID(c), in)
 	if err != nil {
 		_ = c.Error(err)
 		return
 	}
-	a.WorkspaceID = workspaceID(c)
 	created, err := s.store.CreateAccount(c.Request.Context(), a)
 	if errors.Is(err, store.ErrConflict) && a.ExternalID != nil {
-		// The account is in already (a CRM sync repeating itself): answer it, unchanged.
 		existing, err := s.store.AccountByExternalID(c.Request.Context(), a.WorkspaceID, *a.ExternalID)
 		if err != nil {
 			_ = c.Error(err)
@@ -72,6 +41,12 @@ func (s *Server) apiCreateAccount(c *gin.Context) {
 	c.JSON(http.StatusCreated, created)
 }
 
+// accountJSON is an account with its contacts (those not archived).
+type accountJSON struct {
+	store.Account
+	Contacts []store.Contact `json:"contacts"`
+}
+
 func (s *Server) apiAccount(c *gin.Context) {
 	a, err := s.store.Account(c.Request.Context(), workspaceID(c), c.Param("id"))
 	if err != nil {
@@ -83,66 +58,96 @@ func (s *Server) apiAccount(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"id": a.ID, "workspace_id": a.WorkspaceID, "name": a.Name, "external_id": a.ExternalID,
-		"timezone": a.Timezone, "created_at": a.CreatedAt, "contacts": orEmpty(contacts)})
+	c.JSON(http.StatusOK, accountJSON{Account: a, Contacts: orEmpty(contacts)})
 }
 
-type contactRequest struct {
-	Name  *string `json:"name"`
-	Email *string `json:"email"`
-}
-
-func (r contactRequest) validate() (store.Contact, error) {
-	var ct store.Contact
-	var err error
-	if ct.Name, err = required("name", r.Name, maxName); err != nil {
-		return ct, err
-	}
-	email, err := required("email", r.Email, input.MaxEmailLength)
+// apiAccounts lists the workspace's accounts, newest first, paged: ?q= matches a part of
+// the name or external id, ?archived=true lists the archived ones.
+func (s *Server) apiAccounts(c *gin.Context) {
+	p, err := readPage(c)
 	if err != nil {
-		return ct, err
+		_ = c.Error(err)
+		return
 	}
-	ct.Email, err = input.Email("email", email)
-	return ct, err
+	f := store.AccountFilter{After: p.after, Limit: p.limit + 1}
+	if f.Query, err = input.Text("q", c.Query("q")); err == nil {
+		err = maxLength("q", f.Query, maxName)
+	}
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	switch c.Query("archived") {
+	case "", "false":
+	case "true":
+		f.Archived = true
+	default:
+		_ = c.Error(badRequest("archived: want true or false"))
+		return
+	}
+	list, err := s.store.ListAccounts(c.Request.Context(), workspaceID(c), f)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	if len(list) > p.limit {
+		p.next(c, len(list), store.CursorOfAccount(list[p.limit-1]))
+		list = list[:p.limit]
+	}
+	c.JSON(http.StatusOK, orEmpty(list))
 }
 
-func (s *Server) apiCreateContact(c *gin.Context) {
-	account, err := s.store.Account(c.Request.Context(), workspaceID(c), c.Param("id"))
+// apiPatchAccount changes the fields given; the rest stay.
+func (s *Server) apiPatchAccount(c *gin.Context) {
+	ctx := c.Request.Context()
+	a, err := s.store.Account(ctx, workspaceID(c), c.Param("id"))
 	if err != nil {
 		_ = c.Error(notFoundAs(err, "account"))
 		return
 	}
-	var req contactRequest
-	if err := decodeJSON(c, &req); err != nil {
+	in := inputOfAccount(a)
+	if err := decodeJSON(c, &in); err != nil {
 		_ = c.Error(err)
 		return
 	}
-	ct, err := req.validate()
+	changed, err := s.checkAccount(ctx, a.WorkspaceID, in)
 	if err != nil {
 		_ = c.Error(err)
 		return
 	}
-	ct.WorkspaceID, ct.AccountID = account.WorkspaceID, account.ID
-	created, err := s.store.CreateContact(c.Request.Context(), ct)
+	changed.ID = a.ID
+	updated, err := s.store.UpdateAccount(ctx, changed)
 	if err != nil {
-		_ = c.Error(conflictAs(err, "email: this account already has a contact with this email"))
+		_ = c.Error(conflictAs(notFoundAs(err, "account"), "external_id: another account has this external id"))
 		return
 	}
-	c.JSON(http.StatusCreated, created)
+	c.JSON(http.StatusOK, updated)
+}
+
+// apiArchiveAccount archives (archive) or restores an account; repeating either is harmless.
+func (s *Server) apiArchiveAccount(archive bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		a, err := s.store.SetAccountArchived(c.Request.Context(), workspaceID(c), c.Param("id"), archive)
+		if err != nil {
+			_ = c.Error(notFoundAs(err, "account"))
+			return
+		}
+		c.JSON(http.StatusOK, a)
+	}
 }
 
 // required returns a text field that must be given and not blank, at most max characters.
 // (decodeJSON has already cleaned it: see input.Text.)
 func required(field string, v *string, max int) (string, error) {
 	if v == nil || *v == "" {
-		return "", badRequest("%s: required", field)
+		return "", input.Refuse(field, "required")
 	}
 	return *v, maxLength(field, *v, max)
 }
 
 func maxLength(field, v string, max int) error {
 	if utf8.RuneCountInString(v) > max {
-		return badRequest("%s: at most %d characters", field, max)
+		return input.Refuse(field, "at most %d characters", max)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -20,9 +21,8 @@ func (s *Server) apiInviteContact(c *gin.Context) {
 		_ = c.Error(notFoundAs(err, "contact"))
 		return
 	}
-	if ct.EmailStatus != store.EmailOK {
-		_ = c.Error(&Error{Status: http.StatusConflict, Code: "email_undeliverable",
-			Message: "email to " + ct.Email + " " + ct.EmailStatus + "; correct the address before inviting"})
+	if err := s.invitable(c.Request.Context(), ct); err != nil {
+		_ = c.Error(err)
 		return
 	}
 	key, err := idempotencyKey(c)
@@ -44,4 +44,105 @@ func (s *Server) apiInviteContact(c *gin.Context) {
 	}
 	c.JSON(http.StatusAccepted, gin.H{"status": "queued", "contact_id": ct.ID, "email": ct.Email,
 		"message": "the invite is on its way to " + ct.Email})
+}
+
+// apiCreateContact adds a contact to an account.
+func (s *Server) apiCreateContact(c *gin.Context) {
+	account, err := s.store.Account(c.Request.Context(), workspaceID(c), c.Param("id"))
+	if err != nil {
+		_ = c.Error(notFoundAs(err, "account"))
+		return
+	}
+	var in contactInput
+	if err := decodeJSON(c, &in); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	ct, err := checkContact(account, in)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	created, err := s.store.CreateContact(c.Request.Context(), ct)
+	if err != nil {
+		_ = c.Error(conflictAs(err, "email: this account already has a contact with this email"))
+		return
+	}
+	c.JSON(http.StatusCreated, created)
+}
+
+// apiAccountContacts lists all an account's contacts by name, the archived last.
+func (s *Server) apiAccountContacts(c *gin.Context) {
+	account, err := s.store.Account(c.Request.Context(), workspaceID(c), c.Param("id"))
+	if err != nil {
+		_ = c.Error(notFoundAs(err, "account"))
+		return
+	}
+	list, err := s.store.AllContacts(c.Request.Context(), account.WorkspaceID, account.ID)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	c.JSON(http.StatusOK, orEmpty(list))
+}
+
+func (s *Server) apiContact(c *gin.Context) {
+	ct, err := s.store.Contact(c.Request.Context(), workspaceID(c), c.Param("id"))
+	if err != nil {
+		_ = c.Error(notFoundAs(err, "contact"))
+		return
+	}
+	c.JSON(http.StatusOK, ct)
+}
+
+// apiPatchContact changes a contact's name or email (a new address is deliverable again
+// until it bounces).
+func (s *Server) apiPatchContact(c *gin.Context) {
+	ctx := c.Request.Context()
+	ct, err := s.store.Contact(ctx, workspaceID(c), c.Param("id"))
+	if err != nil {
+		_ = c.Error(notFoundAs(err, "contact"))
+		return
+	}
+	in := contactInput{Name: ct.Name, Email: ct.Email}
+	if err := decodeJSON(c, &in); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	updated, err := s.updateContact(ctx, ct, in)
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	c.JSON(http.StatusOK, updated)
+}
+
+// updateContact checks and writes a contact's new name and email.
+func (s *Server) updateContact(ctx context.Context, ct store.Contact, in contactInput) (store.Contact, error) {
+	account, err := s.store.Account(ctx, ct.WorkspaceID, ct.AccountID)
+	if err != nil {
+		return ct, err
+	}
+	changed, err := checkContact(account, in)
+	if err != nil {
+		return ct, err
+	}
+	changed.ID = ct.ID
+	updated, err := s.store.UpdateContact(ctx, changed)
+	if err != nil {
+		return ct, conflictAs(notFoundAs(err, "contact"), "email: this account already has a contact with this email")
+	}
+	return updated, nil
+}
+
+// apiArchiveContact archives a contact (signed out everywhere, no more email) or restores them.
+func (s *Server) apiArchiveContact(archive bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ct, err := s.store.SetContactArchived(c.Request.Context(), workspaceID(c), c.Param("id"), archive)
+		if err != nil {
+			_ = c.Error(notFoundAs(err, "contact"))
+			return
+		}
+		c.JSON(http.StatusOK, ct)
+	}
 }

@@ -48,7 +48,7 @@ func formatDay(t any, loc *time.Location, layout string) string {
 }
 
 // parsePages parses every page of templates/portal and templates/staff, each with its
-// audience's layout and the shared parts.
+// audience's layout, its audience's parts (templates/<audience>/parts) and the shared ones.
 func parsePages() (*pages, error) {
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, audience := range []string{"portal", "staff"} {
@@ -60,7 +60,11 @@ func parsePages() (*pages, error) {
 			if path.Base(f) == "layout.html" {
 				continue
 			}
-			t, err := template.New("").Funcs(pageFuncs).ParseFS(templates.FS, "shared/*.html", audience+"/layout.html", f)
+			patterns := []string{"shared/*.html", audience + "/layout.html", f}
+			if parts, _ := fs.Glob(templates.FS, audience+"/parts/*.html"); len(parts) > 0 {
+				patterns = append(patterns, audience+"/parts/*.html")
+			}
+			t, err := template.New("").Funcs(pageFuncs).ParseFS(templates.FS, patterns...)
 			if err != nil {
 				return nil, fmt.Errorf("api: parse %s: %w", f, err)
 			}

@@ -50,8 +50,14 @@ func (p page) next(c *gin.Context, found int, last input.Cursor) {
 	if found <= p.limit {
 		return
 	}
+	c.Header("Link", "<"+nextURL(c, last)+`>; rel="next"`)
+}
+
+// nextURL is this request's URL continuing after last: the API's Link header and a
+// page's "Next" link.
+func nextURL(c *gin.Context, last input.Cursor) string {
 	q := c.Request.URL.Query()
 	q.Set("cursor", last.String())
 	u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
-	c.Header("Link", "<"+u.String()+`>; rel="next"`)
+	return u.String()
 }

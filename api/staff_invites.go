@@ -63,9 +63,8 @@ func (s *Server) staffInvite(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if ct.EmailStatus != store.EmailOK {
-		_ = c.Error(&Error{Status: http.StatusConflict, Code: "email_undeliverable",
-			Message: "email to " + ct.Email + " " + ct.EmailStatus + "; correct the address before inviting"})
+	if err := s.invitable(c.Request.Context(), ct); err != nil {
+		_ = c.Error(err)
 		return
 	}
 	rid, err := formText(c, "request_id", 100)

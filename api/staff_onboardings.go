@@ -12,6 +12,7 @@ import (
 )
 
 type staffList struct {
+	CanChange   bool
 	Onboardings []store.Onboarding
 	Status      onboarding.Status
 	Statuses    []onboarding.Status
@@ -29,7 +30,7 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, http.StatusOK, "staff/onboardings", view{Title: "Onboardings", CSRF: se.CSRFToken, User: u.Name,
-		Data: staffList{Onboardings: list, Status: status, Statuses: onboarding.Statuses}, Live: "/staff/events"})
+		Data: staffList{Onboardings: list, Status: status, Statuses: onboarding.Statuses, CanChange: u.CanChange()}, Live: "/staff/events"})
 }
 
 type staffDetail struct {

@@ -212,19 +212,13 @@ func (s *Server) checkSlackToken(ctx context.Context, token string) error {
 	return nil
 }
 
-// settingsPage is the staff settings page: the values as typed (kept when refused), the
-// refusal, and what the signed-in user may do.
+// settingsPage is the staff settings page: the form (as typed, when refused), and what
+// the signed-in user may do.
 type settingsPage struct {
 	Settings settingsJSON
-	Values   map[string]string
-	Problem  *input.Error
+	Form     *formState
 	Saved    bool
 	CanEdit  bool
-}
-
-// Has reports whether the refusal is about the named form field.
-func (p settingsPage) Has(field string) bool {
-	return p.Problem != nil && strings.TrimPrefix(p.Problem.Field, "reminders.") == field
 }
 
 // formValues is the form's fields for a workspace's settings.
@@ -288,7 +282,8 @@ func (s *Server) staffSettings(c *gin.Context) {
 		return
 	}
 	set := s.settingsOf(ws)
-	s.renderSettings(c, http.StatusOK, settingsPage{Settings: set, Values: formValues(set.settingsInput), Saved: c.Query("saved") == "1"})
+	s.renderSettings(c, http.StatusOK, settingsPage{Settings: set, Form: &formState{Name: "settings", Values: formValues(set.settingsInput)},
+		Saved: c.Query("saved") == "1"})
 }
 
 // staffSaveSettings saves the settings form. A refused value shows the form again with
@@ -306,12 +301,11 @@ func (s *Server) staffSaveSettings(c *gin.Context) {
 	if err == nil {
 		_, err = s.saveWorkspaceSettings(ctx, ws.ID, in)
 	}
-	var ie *input.Error
-	if errors.As(err, &ie) {
-		s.renderSettings(c, http.StatusBadRequest, settingsPage{Settings: set, Values: vals, Problem: ie})
+	form := &formState{Name: "settings", Values: vals}
+	if refused, err := form.refused(err); refused {
+		s.renderSettings(c, http.StatusBadRequest, settingsPage{Settings: set, Form: form})
 		return
-	}
-	if err != nil {
+	} else if err != nil {
 		_ = c.Error(err)
 		return
 	}

@@ -63,26 +63,7 @@ type StartRequest struct {
 // A request the domain refuses is an *input.Error. If the workflow cannot be
 // started the rows are removed and ErrUnavailable returned.
 func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding, error) {
-	account, err := e.Store.Account(ctx, req.WorkspaceID, req.AccountID)
-	if err != nil {
-		return store.Onboarding{}, err
-	}
-	tpl, ok := e.Plans.Template(req.PlanKey)
-	if !ok {
-		return store.Onboarding{}, input.Refuse("plan", "unknown plan %s; available: %s", input.Quote(req.PlanKey), e.Plans.Keys())
-	}
-	if tpl.StoredID == "" {
-		return store.Onboarding{}, fmt.Errorf("engine: plan %s was never saved (plans.Catalog.Save)", tpl.Plan.Key)
-	}
-	ws, err := e.Store.Workspace(ctx, account.WorkspaceID)
-	if err != nil {
-		return store.Onboarding{}, err
-	}
-	st, err := onboarding.New(onboarding.NewInput{
-		OnboardingID: uuid.NewString(), WorkspaceID: account.WorkspaceID, AccountID: account.ID, AccountName: account.Name,
-		CSMEmail: e.csmEmail(ctx, account), Plan: tpl.Plan, StartDate: req.StartDate, TargetGoLive: req.TargetGoLive,
-		TimeZone: account.Timezone, Holidays: ws.Holidays, Reminders: ws.Reminders(), Now: time.Now(),
-	})
+	st, tpl, err := e.newState(ctx, req)
 	if err != nil {
 		return store.Onboarding{}, err
 	}
@@ -99,6 +80,41 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding,
 		return store.Onboarding{}, ErrUnavailable
 	}
 	return e.Store.Onboarding(startCtx, req.WorkspaceID, o.ID)
+}
+
+// Preview is the onboarding a request would start, computed and not stored: its tasks
+// with their due dates and its target go-live, for a form to show before starting it.
+func (e *Engine) Preview(ctx context.Context, req StartRequest) (onboarding.State, error) {
+	st, _, err := e.newState(ctx, req)
+	return st, err
+}
+
+// newState builds a new onboarding's initial state from its account, plan and workspace.
+func (e *Engine) newState(ctx context.Context, req StartRequest) (onboarding.State, plans.Template, error) {
+	account, err := e.Store.Account(ctx, req.WorkspaceID, req.AccountID)
+	if err != nil {
+		return onboarding.State{}, plans.Template{}, err
+	}
+	if account.ArchivedAt != nil {
+		return onboarding.State{}, plans.Template{}, input.Refuse("account_id", "%s is archived; restore it to start an onboarding", account.Name)
+	}
+	tpl, ok := e.Plans.Template(req.PlanKey)
+	if !ok {
+		return onboarding.State{}, tpl, input.Refuse("plan", "unknown plan %s; available: %s", input.Quote(req.PlanKey), e.Plans.Keys())
+	}
+	if tpl.StoredID == "" {
+		return onboarding.State{}, tpl, fmt.Errorf("engine: plan %s was never saved (plans.Catalog.Save)", tpl.Plan.Key)
+	}
+	ws, err := e.Store.Workspace(ctx, account.WorkspaceID)
+	if err != nil {
+		return onboarding.State{}, tpl, err
+	}
+	st, err := onboarding.New(onboarding.NewInput{
+		OnboardingID: uuid.NewString(), WorkspaceID: account.WorkspaceID, AccountID: account.ID, AccountName: account.Name,
+		CSMEmail: e.csmEmail(ctx, account), Plan: tpl.Plan, StartDate: req.StartDate, TargetGoLive: req.TargetGoLive,
+		TimeZone: account.Timezone, Holidays: ws.Holidays, Reminders: ws.Reminders(), Now: time.Now(),
+	})
+	return st, tpl, err
 }
 
 // newRow is the onboardings row of a new onboarding.

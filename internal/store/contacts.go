@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Contact is a person at a customer account with portal access.
@@ -17,6 +19,8 @@ type Contact struct {
 	// EmailStatus is ok until the address bounces or complains; then no email goes to it.
 	EmailStatus   string     `db:"email_status" json:"email_status"`
 	EmailStatusAt *time.Time `db:"email_status_at" json:"email_status_at"`
+	// ArchivedAt is set while the contact is archived: no email, no sign-in, no portal.
+	ArchivedAt *time.Time `db:"archived_at" json:"archived_at"`
 }
 
 // Contact email statuses.
@@ -26,7 +30,7 @@ const (
 	EmailComplained = "complained"
 )
 
-const contactColumns = `id, workspace_id, account_id, name, email, created_at, email_status, email_status_at`
+const contactColumns = `id, workspace_id, account_id, name, email, created_at, email_status, email_status_at, archived_at`
 
 // CreateContact inserts a contact; the same email twice on one account is ErrConflict.
 func (s *Store) CreateContact(ctx context.Context, c Contact) (Contact, error) {
@@ -49,11 +53,22 @@ func (s *Store) Contact(ctx context.Context, workspaceID, id string) (Contact, e
 	return c, nil
 }
 
-// Contacts lists an account's contacts by name.
+// Contacts lists an account's contacts by name, leaving out the archived: they are the
+// people who get the account's email and use its portal.
 func (s *Store) Contacts(ctx context.Context, workspaceID, accountID string) ([]Contact, error) {
+	return s.contacts(ctx, workspaceID, accountID, false)
+}
+
+// AllContacts lists an account's contacts by name, the archived ones last.
+func (s *Store) AllContacts(ctx context.Context, workspaceID, accountID string) ([]Contact, error) {
+	return s.contacts(ctx, workspaceID, accountID, true)
+}
+
+func (s *Store) contacts(ctx context.Context, workspaceID, accountID string, archived bool) ([]Contact, error) {
 	var list []Contact
 	err := s.db.SelectContext(ctx, &list, `SELECT `+contactColumns+` FROM contacts
-		WHERE workspace_id = $1 AND account_id = $2 ORDER BY name, id`, workspaceID, accountID)
+		WHERE workspace_id = $1 AND account_id = $2 AND ($3 OR archived_at IS NULL)
+		ORDER BY archived_at IS NOT NULL, name, id`, workspaceID, accountID, archived)
 	if err != nil {
 		return nil, fmt.Errorf("store: contacts: %w", notFound(err))
 	}
@@ -77,9 +92,46 @@ func (s *Store) SetContactEmailStatus(ctx context.Context, workspaceID, email, s
 func (s *Store) ContactsByEmail(ctx context.Context, email string) ([]Contact, error) {
 	var list []Contact
 	err := s.db.SelectContext(ctx, &list, `SELECT `+contactColumns+` FROM contacts WHERE lower(email) = lower($1)
-		ORDER BY created_at LIMIT 20`, email)
+		AND archived_at IS NULL ORDER BY created_at LIMIT 20`, email)
 	if err != nil {
 		return nil, fmt.Errorf("store: contacts by email: %w", err)
 	}
 	return list, nil
+}
+
+// UpdateContact writes a contact's name and email; an email another contact of the
+// account has is ErrConflict.
+func (s *Store) UpdateContact(ctx context.Context, c Contact) (Contact, error) {
+	err := s.db.GetContext(ctx, &c, `UPDATE contacts SET name = $3, email = $4,
+			email_status = CASE WHEN lower(email) = lower($4) THEN email_status ELSE 'ok' END,
+			email_status_at = CASE WHEN lower(email) = lower($4) THEN email_status_at END
+		WHERE workspace_id = $1 AND id = $2 RETURNING `+contactColumns, c.WorkspaceID, c.ID, c.Name, c.Email)
+	if err != nil {
+		return Contact{}, fmt.Errorf("store: update contact: %w", notFound(conflict(err)))
+	}
+	return c, nil
+}
+
+// SetContactArchived archives a contact or brings them back. Archiving signs them out
+// everywhere and spends their sign-in links, in one transaction.
+func (s *Store) SetContactArchived(ctx context.Context, workspaceID, id string, archived bool) (Contact, error) {
+	var c Contact
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &c, `UPDATE contacts SET archived_at = CASE WHEN $3 THEN coalesce(archived_at, now()) END
+			WHERE workspace_id = $1 AND id = $2 RETURNING `+contactColumns, workspaceID, id, archived); err != nil {
+			return notFound(err)
+		}
+		if !archived {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE workspace_id = $1 AND contact_id = $2`, workspaceID, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM magic_links WHERE workspace_id = $1 AND contact_id = $2`, workspaceID, id)
+		return err
+	})
+	if err != nil {
+		return Contact{}, fmt.Errorf("store: archive contact: %w", err)
+	}
+	return c, nil
 }

@@ -63,3 +63,14 @@ func (s *Store) StaffUserByEmail(ctx context.Context, email string) (StaffUser, 
 	}
 	return u, nil
 }
+
+// StaffUsers lists a workspace's staff by name.
+func (s *Store) StaffUsers(ctx context.Context, workspaceID string) ([]StaffUser, error) {
+	var list []StaffUser
+	err := s.db.SelectContext(ctx, &list, `SELECT `+staffColumns+` FROM staff_users WHERE workspace_id = $1 ORDER BY name, id`,
+		workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: staff users: %w", err)
+	}
+	return list, nil
+}
