@@ -200,7 +200,7 @@ func (a *Activities) noteSlack(ctx context.Context, ev *event, status, detail st
 	if ev.workspace.SlackStatus == status && ev.workspace.SlackError == detail {
 		return
 	}
-	if err := a.Store.SetSlackStatus(ctx, ev.workspace.ID, status, detail); err != nil {
+	if err := a.Store.SetSlackStatus(ctx, ev.workspace.ID, ev.workspace.SlackBotToken, status, detail); err != nil {
 		activity.GetLogger(ctx).Warn("recording the Slack status failed", "error", err)
 		return
 	}

@@ -133,7 +133,9 @@ func (ev *event) deliveries() []delivery {
 		out := ev.toCSM()
 		for i := range out {
 			out[i].msg.Tasks = ev.tasks
-			out[i].msg.ActionRef = ev.workspace.ID + "/" + ev.onboarding.ID
+			if ev.cfg.SlackAppToken != "" { // buttons only where something answers them
+				out[i].msg.ActionRef = ev.workspace.ID + "/" + ev.onboarding.ID
+			}
 		}
 		return out
 	case notify.KindCSMDigest:

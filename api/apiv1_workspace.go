@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -37,7 +38,7 @@ func (s *Server) apiSetHolidays(c *gin.Context) {
 		_ = c.Error(badRequest("holidays: required, a list of dates such as [\"2026-12-25\"]"))
 		return
 	}
-	days, err := onboarding.Holidays(*body.Holidays)
+	days, err := onboarding.WorkspaceHolidays(*body.Holidays, time.Now())
 	if err != nil {
 		_ = c.Error(err)
 		return

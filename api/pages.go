@@ -29,6 +29,14 @@ var pageFuncs = template.FuncMap{
 	"day": func(loc *time.Location, t any) string { return formatDay(t, loc, "Mon 2 Jan 2006") },
 	// isoDay is the same day as a date input's value: 2026-03-31.
 	"isoDay": func(loc *time.Location, t any) string { return formatDay(t, loc, time.DateOnly) },
+	// fieldOf names one field of a form for the "problem" template.
+	"fieldOf": func(f *formState, field string) formField { return formField{Form: f, Field: field} },
+}
+
+// formField is one field of a form, for the "problem" template.
+type formField struct {
+	Form  *formState
+	Field string
 }
 
 func formatDay(t any, loc *time.Location, layout string) string {

@@ -25,10 +25,15 @@ func (s *Server) portalSigninPage(c *gin.Context) {
 		_ = c.Error(err) // an outage, not an expired link
 		return
 	}
+	var b *brand
 	if err == nil {
 		data.Valid = true
 		if ct, err := s.store.Contact(c.Request.Context(), link.WorkspaceID, link.ContactID); err == nil {
 			data.Contact = ct.Name
+		}
+		// The page the invite lands on wears the workspace's branding, as the email did.
+		if ws, err := s.store.Workspace(c.Request.Context(), link.WorkspaceID); err == nil {
+			b = brandOf(ws)
 		}
 	}
 	status := http.StatusOK
@@ -36,7 +41,7 @@ func (s *Server) portalSigninPage(c *gin.Context) {
 		status = http.StatusNotFound
 	}
 	c.Header("Referrer-Policy", "no-referrer")
-	s.pages.render(c, status, "portal/signin", view{Title: "Sign in", CSRF: s.formCSRF(c), Data: data})
+	s.pages.render(c, status, "portal/signin", view{Title: "Sign in", CSRF: s.formCSRF(c), Data: data, Brand: b})
 }
 
 // portalSignin spends the magic link and signs the contact in.

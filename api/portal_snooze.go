@@ -12,9 +12,6 @@ import (
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
-// snoozeDays is how long "Remind me in 2 days" puts reminders off.
-const snoozeDays = 2
-
 type snoozePage struct {
 	Tasks  []string // titles
 	Days   int
@@ -114,7 +111,7 @@ func (s *Server) portalTaskSnooze(c *gin.Context) {
 	}
 	contact := c.MustGet(ctxContact).(store.Contact)
 	r := onboarding.SnoozeRequest{RequestID: "portal:" + rid, Tasks: []string{t.Key},
-		Until: time.Now().Add(snoozeDays * 24 * time.Hour), Actor: "contact:" + contact.ID}
+		Until: time.Now().Add(onboarding.SnoozeFor), Actor: "contact:" + contact.ID}
 	_, err = s.engine.Snooze(c.Request.Context(), d.Onboarding, r)
 	var refused *onboarding.TransitionError
 	if errors.As(err, &refused) {

@@ -77,12 +77,19 @@ func newSocketSlack(t *testing.T, users map[string]string) *socketSlack {
 					return
 				}
 			}
+		case "/auth.test":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"ok":true,"team":"Vendor","team_id":"T1","user":"onboard","user_id":"UB"}`)
 		case "/users.info":
 			_ = r.ParseForm()
 			id := r.Form.Get("user")
 			w.Header().Set("Content-Type", "application/json")
-			if email, ok := s.users[id]; ok {
-				fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"profile":{"email":%q}}}`, id, email)
+			if u, ok := s.users[id]; ok {
+				// "email" or "email|team|flag": a user of another team, or a guest.
+				email, rest, _ := strings.Cut(u, "|")
+				team, flag, _ := strings.Cut(rest, "|")
+				fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"team_id":%q,"is_restricted":%t,"profile":{"email":%q}}}`,
+					id, orT1(team), flag == "guest", email)
 				return
 			}
 			fmt.Fprint(w, `{"ok":false,"error":"user_not_found"}`)
@@ -160,7 +167,8 @@ func TestSlackButtonsBecomeUpdates(t *testing.T) {
 		t.Fatal(err)
 	}
 	slack := newSocketSlack(t, map[string]string{"U1": "Casey@Vendor.example", "U2": "vic@vendor.example",
-		"U3": "stranger@elsewhere.example", "U4": "gus@globex.example"})
+		"U3": "stranger@elsewhere.example", "U4": "gus@globex.example",
+		"U5": "casey@vendor.example|T2", "U6": "casey@vendor.example||guest"})
 	id := h.createOnboarding(tn, "standard-saas")["id"].(string)
 	otherID := h.createOnboarding(other, "standard-saas")["id"].(string)
 
@@ -207,6 +215,8 @@ func TestSlackButtonsBecomeUpdates(t *testing.T) {
 		{"U3", complete, ref + "/internal-handoff", "no staff user of acme has your email address"},
 		{"U9", complete, ref + "/internal-handoff", "Slack could not say who you are"},
 		{"U4", complete, ref + "/internal-handoff", "no staff user of acme has your email address"},
+		{"U5", complete, ref + "/internal-handoff", "only members of acme's own Slack workspace"},
+		{"U6", complete, ref + "/internal-handoff", "only members of acme's own Slack workspace"},
 		{"U1", complete, tn.workspace.ID + "/" + otherID + "/internal-handoff", "this onboarding is not one of acme's"},
 		{"U1", complete, "not/a/button", "not one of Onboard's"},
 		{"U1", complete, ref + "/", "not one of Onboard's"},
@@ -243,6 +253,9 @@ func TestSlackButtonsBecomeUpdates(t *testing.T) {
 			t.Errorf("%s snoozed until %v", key, ts.SnoozedUntil)
 		}
 	}
+	if r := slack.click("e5", "U1", notify.ActionSnooze, ref+"/welcome-pack"); !strings.Contains(r, "nothing to snooze") {
+		t.Errorf("snoozing a done task: %q", r)
+	}
 	// A link button ("Open") is acknowledged and otherwise ignored.
 	b, _ := json.Marshal(map[string]any{"envelope_id": "e4", "type": "interactive", "payload": map[string]any{
 		"type": "block_actions", "user": map[string]any{"id": "U1"}, "response_url": slack.srv.URL + "/respond",
@@ -254,4 +267,27 @@ func TestSlackButtonsBecomeUpdates(t *testing.T) {
 	if !slack.acked("e4") {
 		t.Error("a link click was not acknowledged")
 	}
+}
+
+// An app-level token Slack refuses stops the listener with an error naming it, instead
+// of retrying for ever.
+func TestSlackListenerGivesUpOnARefusedAppToken(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ok":false,"error":"invalid_auth"}`)
+	}))
+	t.Cleanup(srv.Close)
+	l := &slackapp.Listener{AppToken: "xapp-1-revoked", APIURL: srv.URL, Log: testenv.Logger()}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := l.Run(ctx); err == nil || ctx.Err() != nil {
+		t.Fatalf("Run with a refused app token: %v (context: %v)", err, ctx.Err())
+	}
+}
+
+func orT1(team string) string {
+	if team == "" {
+		return "T1"
+	}
+	return team
 }

@@ -143,20 +143,22 @@ func (s *Server) saveWorkspaceSettings(ctx context.Context, workspaceID string, 
 		}
 		return store.Workspace{}, err
 	}
-	if out.Holidays, err = onboarding.Holidays(in.Holidays); err != nil {
+	if out.Holidays, err = onboarding.WorkspaceHolidays(in.Holidays, time.Now()); err != nil {
 		return store.Workspace{}, err
 	}
+	checked := false
 	if in.SlackBotToken != nil {
 		token := strings.TrimSpace(*in.SlackBotToken)
-		if err := s.checkSlackToken(ctx, token); err != nil {
+		if checked, err = s.checkSlackToken(ctx, token); err != nil {
 			return store.Workspace{}, err
 		}
 		out.SlackBotToken = &token
 	}
 	ws, err := s.store.UpdateWorkspaceSettings(ctx, workspaceID, out)
-	if err == nil && in.SlackBotToken != nil && *out.SlackBotToken != "" {
-		if err := s.store.SetSlackStatus(ctx, workspaceID, "ok", ""); err == nil {
-			ws.SlackStatus = "ok"
+	if err == nil && checked { // Slack said yes: working until a send finds otherwise
+		if err := s.store.SetSlackStatus(ctx, workspaceID, *out.SlackBotToken, "ok", ""); err == nil {
+			now := time.Now()
+			ws.SlackStatus, ws.SlackCheckedAt = "ok", &now
 		}
 	}
 	return ws, err
@@ -176,7 +178,7 @@ func senderAddress(v string) (string, error) {
 	if _, err := input.Email("email_from", strings.ToLower(a.Address)); err != nil {
 		return "", err
 	}
-	return a.String(), nil
+	return v, nil // as typed: a.String() would quote the name and change what the admin sees
 }
 
 // logoURL checks a logo's address: empty, or an https URL (the pages' CSP loads images
@@ -193,23 +195,27 @@ func logoURL(v string) (string, error) {
 	return u.String(), nil
 }
 
-// checkSlackToken refuses a bot token Slack does not accept. A Slack that cannot be
-// reached does not stop the token being saved: sending reports on it later.
-func (s *Server) checkSlackToken(ctx context.Context, token string) error {
+// checkSlackToken refuses a bot token Slack does not accept, and reports whether Slack
+// was asked. A Slack that cannot be reached does not stop the token being saved
+// (unchecked): sending reports on it later.
+func (s *Server) checkSlackToken(ctx context.Context, token string) (bool, error) {
 	if token == "" {
-		return nil
+		return false, nil
 	}
 	if len(token) > maxSlackToken || !strings.HasPrefix(token, "xoxb-") || strings.ContainsAny(token, " \t\r\n") {
-		return input.Refuse("slack_bot_token", "is not a Slack bot token (they begin xoxb-)")
+		return false, input.Refuse("slack_bot_token", "is not a Slack bot token (they begin xoxb-)")
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, _, err := notify.NewSlack(s.cfg.SlackAPIURL).Check(ctx, token); notify.IsTokenError(err) {
-		return input.Refuse("slack_bot_token", "Slack does not accept this token (%v)", err)
-	} else if err != nil {
+	_, _, err := notify.NewSlack(s.cfg.SlackAPIURL).Check(ctx, token)
+	switch {
+	case notify.IsTokenError(err):
+		return false, input.Refuse("slack_bot_token", "Slack does not accept this token (it answers %s)", notify.SlackErrorCode(err))
+	case err != nil:
 		s.log.Warn("could not ask Slack about a bot token; saving it unchecked", "error", err)
+		return false, nil
 	}
-	return nil
+	return true, nil
 }
 
 // settingsPage is the staff settings page: the form (as typed, when refused), and what

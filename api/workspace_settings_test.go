@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/converter"
+
 	"github.com/onboard-oss/onboard/internal/onboarding"
+	"github.com/onboard-oss/onboard/workflows"
 )
 
 func TestWorkspaceSettingsAPI(t *testing.T) {
@@ -42,7 +45,7 @@ func TestWorkspaceSettingsAPI(t *testing.T) {
 		t.Errorf("reminders after PATCH: %s", b)
 	}
 	if r.body["invite_link_days"] != 7.0 || r.body["accent_color"] != "#aa3300" || r.body["name"] != tn.workspace.Name ||
-		r.body["email_from"] != `"Acme Onboarding" <onboarding@acme.example>` {
+		r.body["email_from"] != "Acme Onboarding <onboarding@acme.example>" {
 		t.Errorf("after PATCH: %s", r.raw)
 	}
 	if hol := r.body["holidays"].([]any); len(hol) != 2 || hol[0] != "2026-12-24" {
@@ -76,6 +79,8 @@ func TestWorkspaceSettingsAPI(t *testing.T) {
 		{`{"reminders": {"before_days": "two"}}`, "reminders.before_days"},
 		{`{"reminders": {"sometimes": true}}`, "sometimes"},
 		{`{"holidays": ["2026-13-01"]}`, "holidays"},
+		{`{"holidays": ["1999-01-01"]}`, "holidays"},
+		{`{"reminders": {"before_days": 2.5}}`, "whole number"},
 		{`{"slack_bot_token": "hunter2"}`, "slack_bot_token"},
 		{`{"slug": "mine"}`, "slug"},
 		{`{"name": "A\u0000B"}`, "name"},
@@ -88,6 +93,19 @@ func TestWorkspaceSettingsAPI(t *testing.T) {
 	}
 	if after := h.call("GET", "/api/v1/workspace", tn.key, nil).expect(t, 200).raw; after != before {
 		t.Errorf("a refused PATCH changed something:\n%s\n%s", before, after)
+	}
+
+	// A new onboarding starts with the workspace's policy; one of another workspace with
+	// the default (none).
+	for _, tc := range []struct {
+		tn   tenant
+		want *onboarding.ReminderPolicy
+	}{{tn, ptr(want.Policy())}, {other, nil}} {
+		id := h.createOnboarding(tc.tn, "standard-saas")["id"].(string)
+		st := startState(t, h, id)
+		if (st.WorkspacePolicy == nil) != (tc.want == nil) || (tc.want != nil && *st.WorkspacePolicy != *tc.want) {
+			t.Errorf("%s's onboarding started with policy %+v, want %+v", tc.tn.workspace.Name, st.WorkspacePolicy, tc.want)
+		}
 	}
 	h.call("GET", "/api/v1/workspace", "", nil).expect(t, 401)
 }
@@ -121,7 +139,7 @@ func TestWorkspaceSlackTokenIsCheckedAndNeverShown(t *testing.T) {
 	tn := h.newTenant("acme")
 
 	r := h.call("PATCH", "/api/v1/workspace", tn.key, map[string]any{"slack_bot_token": "xoxb-1-revoked"})
-	if r.status != 400 || !strings.Contains(r.errorMessage(), "invalid_auth") {
+	if r.status != 400 || !strings.Contains(r.errorMessage(), "it answers invalid_auth") {
 		t.Fatalf("a token Slack refuses: %d %s", r.status, r.raw)
 	}
 	r = h.call("PATCH", "/api/v1/workspace", tn.key, map[string]any{"slack_bot_token": "xoxb-1-good"}).expect(t, 200)
@@ -251,4 +269,22 @@ func TestInviteLinksLastAsLongAsTheWorkspaceSays(t *testing.T) {
 	if d := time.Until(expires); d < 71*time.Hour || d > 73*time.Hour {
 		t.Errorf("invite link lasts %v, want 3 days", d)
 	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// startState is the state an onboarding's workflow was started with (its first event's input).
+func startState(t *testing.T, h *harness, onboardingID string) onboarding.State {
+	t.Helper()
+	it := h.temporal.GetWorkflowHistory(context.Background(), workflows.WorkflowID(onboardingID), "", false, 0)
+	ev, err := it.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in workflows.OnboardingInput
+	payload := ev.GetWorkflowExecutionStartedEventAttributes().GetInput().GetPayloads()[0]
+	if err := converter.GetDefaultDataConverter().FromPayload(payload, &in); err != nil {
+		t.Fatal(err)
+	}
+	return in.State
 }

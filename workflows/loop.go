@@ -239,8 +239,18 @@ func (w *onboardingWorkflow) enableNudging(ctx workflow.Context) {
 		}
 		w.state.SetTimeZone(zone)
 	}
-	w.state.EnableNudging(w.state.ReminderPolicyAtStart(), workflow.Now(ctx))
+	policy := onboarding.DefaultReminderPolicy()
+	if w.state.Nudging == nil && w.state.WorkspacePolicy != nil &&
+		workflow.GetVersion(ctx, changeWorkspacePolicy, workflow.DefaultVersion, 1) == 1 {
+		policy = w.state.ReminderPolicyAtStart()
+	}
+	w.state.EnableNudging(policy, workflow.Now(ctx))
 }
+
+// changeWorkspacePolicy is the GetVersion change ID under which reminders follow the
+// workspace's policy the onboarding started with; before it (or on a worker that does
+// not know the field) they followed the default, and a replay must too.
+const changeWorkspacePolicy = "workspace-reminder-policy"
 
 // nudge sends the customer's reminder, the CSM's reminder of the vendor's tasks and the
 // CSM's escalations that are due now. The

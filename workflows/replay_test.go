@@ -44,8 +44,10 @@ import (
 // announced through the Notify activity (GetVersion "announce-go-live"); v5: reminders and
 // escalations (GetVersion "nudge-reminders-escalations", with a reminder sent when the
 // recording ran inside a sending window), a pause and resume through the lifecycle Update,
-// a snooze and a moved due date through their Updates.
-const recordedHistory = "testdata/onboarding_v5.json"
+// a snooze and a moved due date through their Updates; v6: reminders follow the
+// workspace's policy (GetVersion "workspace-reminder-policy"), and staff snooze a vendor
+// task's reminders.
+const recordedHistory = "testdata/onboarding_v6.json"
 
 func TestReplayCommittedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
@@ -78,6 +80,8 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	r.reject(ctx, act("rej-1", "configure", onboarding.ActionComplete), "dependencies_pending")
 	r.snooze(ctx, "s-1", onboarding.SnoozeRequest{RequestID: "sn-1", Tasks: []string{"intake"},
 		Until: time.Now().Add(24 * time.Hour), Actor: "contact:jane"})
+	r.snooze(ctx, "s-2", onboarding.SnoozeRequest{RequestID: "sn-2", Tasks: []string{"welcome"},
+		Until: time.Now().Add(24 * time.Hour), Actor: "staff:csm", ActorSide: onboarding.OwnerVendor})
 	r.apply(ctx, "u-1", act("r-1", "intake", onboarding.ActionStart), true)
 	block := act("r-2", "intake", onboarding.ActionBlock)
 	block.Reason = "waiting for the customer's IT team"
@@ -98,8 +102,8 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	if err := r.run.Get(ctx, &res); err != nil {
 		t.Fatalf("workflow: %v", err)
 	}
-	if res.Status != onboarding.StatusCompleted || res.Version != 12 {
-		t.Errorf("result %+v, want completed at version 12", res)
+	if res.Status != onboarding.StatusCompleted || res.Version != 13 {
+		t.Errorf("result %+v, want completed at version 13", res)
 	}
 	o, err := r.store.Onboarding(ctx, r.state.WorkspaceID, r.state.OnboardingID)
 	if err != nil {
@@ -122,10 +126,7 @@ func TestRecordOnboardingHistory(t *testing.T) {
 		}
 		templates[n.Template] = true
 	}
-	want := map[string]bool{"go_live": true}
-	if r.state.TimeZone != "UTC" {
-		want["reminder_digest"] = true
-	}
+	want := map[string]bool{"go_live": true} // reminders begin now: nothing is due yet
 	if fmt.Sprint(templates) != fmt.Sprint(want) {
 		t.Errorf("notifications %v; want %v", templates, want)
 	}
@@ -214,16 +215,16 @@ func createOnboarding(t *testing.T, ctx context.Context, st *store.Store) onboar
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
+	// The workspace's own policy (GetVersion "workspace-reminder-policy"): reminders any
+	// hour of a weekday, two overdue reminders at most.
+	policy := onboarding.DefaultReminderSettings()
+	policy.WindowStartHour, policy.WindowEndHour, policy.OverdueCap = 0, 24, 2
 	s, err := onboarding.New(onboarding.NewInput{
 		OnboardingID: uuid.NewString(), WorkspaceID: ws.ID, AccountID: acct.ID, AccountName: acct.Name,
-		CSMEmail: "csm@example.com", Plan: plan, StartDate: now, Now: now, TimeZone: zone,
+		CSMEmail: "csm@example.com", Plan: plan, StartDate: now, Now: now, TimeZone: zone, Reminders: &policy,
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if zone != "UTC" {
-		// Nudging as if begun yesterday: today's 09:00 reminder of intake is due at once.
-		s.EnableNudging(onboarding.DefaultReminderPolicy(), now.AddDate(0, 0, -1))
 	}
 	target := s.TargetGoLive
 	o := store.Onboarding{ID: s.OnboardingID, WorkspaceID: ws.ID, AccountID: acct.ID, PlanTemplateID: planID,

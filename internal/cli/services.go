@@ -220,5 +220,8 @@ func (h *httpServer) serve(ctx context.Context) error {
 	if err := h.srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	if h.slack != nil {
+		h.slack.Wait() // clicks being handled finish and are answered
+	}
 	return nil
 }

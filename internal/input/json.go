@@ -148,7 +148,11 @@ func jsonError(err error) error {
 		if typ.Field == "" {
 			return refuseBody("body must be a JSON object")
 		}
-		return refuseBody("%s: must be a %s, not a %s", typ.Field, jsonType(typ.Type.Kind().String()), typ.Value)
+		want := jsonType(typ.Type.Kind().String())
+		if n, ok := strings.CutPrefix(typ.Value, "number "); ok && want == "number" {
+			return refuseBody("%s: must be a whole number, not %s", typ.Field, n) // 9.5 or 1e3 for an int
+		}
+		return refuseBody("%s: must be a %s, not a %s", typ.Field, want, typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return refuseBody("%s: unknown field", fieldName(field))

@@ -32,6 +32,8 @@ func TestDecodeJSON(t *testing.T) {
 		"[1]":                                    "JSON object",
 		`{"name":"a"} {}`:                        "single JSON object",
 		`{"name":5}`:                             "name: must be a string",
+		`{"count":2.5}`:                          "count: must be a whole number, not 2.5",
+		`{"count":"2"}`:                          "count: must be a number, not a string",
 		`{"colour":"red"}`:                       "colour: unknown field",
 		`{"name":"a","name":"b"}`:                "name: given twice",
 		`{"tags":[{"a":1,"a":2}]}`:               "a: given twice",

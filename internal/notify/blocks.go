@@ -46,12 +46,17 @@ func SlackMessage(m Message, subject string) (string, []slack.Block) {
 		buttons = append(buttons, b)
 	}
 	if m.ActionRef != "" && len(m.Tasks) > 0 {
-		keys := make([]string, len(m.Tasks))
-		for i, t := range m.Tasks {
-			keys[i] = t.Key
+		value := m.ActionRef + "/"
+		for i, t := range m.Tasks { // as many tasks as Slack's 2,000 characters a value hold
+			if len(value)+len(t.Key)+1 > maxButtonValue {
+				break
+			}
+			if i > 0 {
+				value += ","
+			}
+			value += t.Key
 		}
-		buttons = append(buttons, slack.NewButtonBlockElement(ActionSnooze, m.ActionRef+"/"+strings.Join(keys, ","),
-			plain("Snooze 2 days")))
+		buttons = append(buttons, slack.NewButtonBlockElement(ActionSnooze, value, plain("Snooze 2 days")))
 	}
 	if len(buttons) > 0 {
 		blocks = append(blocks, slack.NewActionBlock("links", buttons...))
@@ -66,6 +71,9 @@ const (
 	ActionComplete = "onboard_complete"
 	ActionSnooze   = "onboard_snooze"
 )
+
+// maxButtonValue is the longest value Slack takes on a button.
+const maxButtonValue = 2000
 
 // maxTaskSections is how many tasks get a section (and a button) of their own; Slack
 // allows 50 blocks a message. The rest are listed in one section.
@@ -101,7 +109,7 @@ func lead(m Message) string {
 		return "\n" + escape(m.AccountName) + " needs you: " + escape(m.Reason) + "."
 	case m.Kind == KindGoLive:
 		return "\nEvery task needed for go-live is done."
-	case m.Kind == KindVendorReminder:
+	case m.Kind == KindVendorReminder && m.ActionRef == "":
 		return "\nYour team's tasks for " + escape(m.AccountName) + ":"
 	}
 	return ""

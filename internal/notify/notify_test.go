@@ -250,3 +250,33 @@ func TestSlackVendorReminderButtons(t *testing.T) {
 		t.Error("buttons without an ActionRef")
 	}
 }
+
+func TestSlackSnoozeValueFitsSlacksLimit(t *testing.T) {
+	m := notify.Message{Kind: notify.KindVendorReminder, ActionRef: strings.Repeat("w", 36) + "/" + strings.Repeat("o", 36)}
+	for i := range 200 {
+		m.Tasks = append(m.Tasks, notify.TaskLine{Title: "T", Key: fmt.Sprintf("%060d", i)})
+	}
+	_, blocks := notify.SlackMessage(m, "Your tasks")
+	raw, _ := json.Marshal(blocks)
+	var parsed []map[string]any
+	_ = json.Unmarshal(raw, &parsed)
+	found := false
+	for _, b := range parsed {
+		for _, e := range asList(b["elements"]) {
+			if el, ok := e.(map[string]any); ok && el["action_id"] == notify.ActionSnooze {
+				found = true
+				if v := el["value"].(string); len(v) > 2000 || strings.HasSuffix(v, ",") {
+					t.Errorf("snooze value of %d characters", len(v))
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("no snooze button")
+	}
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}

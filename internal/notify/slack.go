@@ -158,3 +158,22 @@ func (s *Slack) Check(ctx context.Context, token string) (bot, team string, err 
 	}
 	return res.User, res.Team, nil
 }
+
+// SlackErrorCode is the error Slack answered with ("invalid_auth"), or the error itself
+// in words when Slack did not answer one.
+func SlackErrorCode(err error) string {
+	var refused slack.SlackErrorResponse
+	if errors.As(err, &refused) {
+		return refused.Err
+	}
+	var se *SendError
+	if errors.As(err, &se) && se.Err != nil {
+		if errors.Is(se.Err, ErrSlackToken) {
+			if _, code, ok := strings.Cut(se.Err.Error(), ": "); ok {
+				return code
+			}
+		}
+		return se.Err.Error()
+	}
+	return err.Error()
+}

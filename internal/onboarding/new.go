@@ -120,6 +120,22 @@ func Day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
+// WorkspaceHolidays checks a holiday list a workspace sets (Holidays), and that every day
+// lies within DateWindowYears of now, as an onboarding's own dates must.
+func WorkspaceHolidays(list []string, now time.Time) ([]string, error) {
+	days, err := Holidays(list)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := now.AddDate(-DateWindowYears, 0, 0).Format(time.DateOnly), now.AddDate(DateWindowYears, 0, 0).Format(time.DateOnly)
+	for _, d := range days {
+		if d < lo || d > hi {
+			return nil, input.Refuse("holidays", "%s is more than %d years away", d, DateWindowYears)
+		}
+	}
+	return days, nil
+}
+
 // MaxHolidays bounds a holiday list.
 const MaxHolidays = 400
 

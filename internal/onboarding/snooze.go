@@ -7,6 +7,9 @@ import (
 // MaxSnooze is the longest a reminder can be put off at once.
 const MaxSnooze = 14 * 24 * time.Hour
 
+// SnoozeFor is how long "Remind me in 2 days" (portal, email, Slack) puts reminders off.
+const SnoozeFor = 48 * time.Hour
+
 // SnoozeRequest puts off the reminders about some of the customer's tasks until a moment.
 type SnoozeRequest struct {
 	RequestID string    `json:"request_id"`

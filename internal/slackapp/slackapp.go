@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -23,9 +25,6 @@ import (
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
-
-// SnoozeFor is how long "Snooze 2 days" puts reminders off.
-const SnoozeFor = 48 * time.Hour
 
 // maxInFlight bounds the clicks handled at once; more wait their turn.
 const maxInFlight = 16
@@ -43,11 +42,42 @@ type Listener struct {
 	Log    *slog.Logger
 	// HTTP posts the replies to Slack's response URLs.
 	HTTP *http.Client
+
+	inFlight sync.WaitGroup
 }
 
-// Run connects and answers clicks until ctx ends, reconnecting when Slack asks to or the
-// connection drops.
+// Run keeps a Socket Mode connection and answers clicks until ctx ends. A connection
+// that ends is opened again after a pause growing to a minute; an app token Slack refuses
+// is reported once and given up on (it changes only with the configuration).
 func (l *Listener) Run(ctx context.Context) error {
+	wait := time.Second
+	for {
+		started := time.Now()
+		err := l.run(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, errAppToken):
+			l.Log.Error("slack: SLACK_APP_TOKEN was refused (invalid_auth); Slack buttons do nothing until it is fixed and the process restarted")
+			return err
+		}
+		if time.Since(started) > time.Minute {
+			wait = time.Second
+		}
+		l.Log.Warn("slack: socket mode connection ended; connecting again", "error", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, time.Minute)
+	}
+}
+
+var errAppToken = errors.New("slack: the app-level token was refused")
+
+// run holds one Socket Mode client until it stops.
+func (l *Listener) run(ctx context.Context) error {
 	opts := []slack.Option{slack.OptionAppLevelToken(l.AppToken)}
 	if l.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(withSlash(l.APIURL)))
@@ -56,8 +86,10 @@ func (l *Listener) Run(ctx context.Context) error {
 	if l.HTTP == nil {
 		l.HTTP = &http.Client{Timeout: 10 * time.Second}
 	}
+	connCtx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends the client when this run gives up on it
 	runErr := make(chan error, 1)
-	go func() { runErr <- client.RunContext(ctx) }()
+	go func() { runErr <- client.RunContext(connCtx) }()
 	slots := make(chan struct{}, maxInFlight)
 	for {
 		select {
@@ -67,38 +99,51 @@ func (l *Listener) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
+			if strings.Contains(fmt.Sprint(err), "invalid_auth") || strings.Contains(fmt.Sprint(err), "not_allowed_token_type") {
+				return errAppToken
+			}
 			return fmt.Errorf("slack socket mode: %w", err)
 		case evt := <-client.Events:
 			switch evt.Type {
 			case socketmode.EventTypeConnected:
 				l.Log.Info("slack: socket mode connected")
 			case socketmode.EventTypeInvalidAuth:
-				l.Log.Error("slack: SLACK_APP_TOKEN was refused; buttons in Slack do nothing until it is fixed")
+				return errAppToken
 			case socketmode.EventTypeConnectionError:
 				l.Log.Warn("slack: socket mode connection failed; retrying", "error", evt.Data)
-			case socketmode.EventTypeInteractive:
+			case socketmode.EventTypeHello, socketmode.EventTypeDisconnect:
+			default:
+				// Every request is acknowledged at once (Slack redelivers one that is not
+				// within 3 seconds); only button clicks are acted on, in the background.
 				if evt.Request != nil {
-					if err := client.Ack(*evt.Request); err != nil {
-						l.Log.Warn("slack: acknowledging a click failed", "error", err)
+					if err := client.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
+						l.Log.Warn("slack: acknowledging a request failed", "error", err)
 					}
 				}
 				cb, ok := evt.Data.(slack.InteractionCallback)
-				if !ok || cb.Type != slack.InteractionTypeBlockActions {
+				if evt.Type != socketmode.EventTypeInteractive || !ok || cb.Type != slack.InteractionTypeBlockActions {
 					continue
 				}
-				select {
-				case slots <- struct{}{}:
-				case <-ctx.Done():
-					return nil
-				}
+				l.inFlight.Add(1)
 				go func() {
+					defer l.inFlight.Done()
+					slots <- struct{}{}
 					defer func() { <-slots }()
-					l.handle(ctx, cb)
+					// A click being handled is finished even when the process is stopping.
+					hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
+					defer cancel()
+					l.handle(hctx, cb)
 				}()
 			}
 		}
 	}
 }
+
+// handleTimeout bounds the handling of one click: the Update, a lookup and the reply.
+const handleTimeout = time.Minute
+
+// Wait waits for the clicks being handled to finish (after Run returned).
+func (l *Listener) Wait() { l.inFlight.Wait() }
 
 // handle acts on each Onboard button of a click and tells the user what came of it.
 func (l *Listener) handle(ctx context.Context, cb slack.InteractionCallback) {
@@ -147,7 +192,7 @@ func (l *Listener) act(ctx context.Context, cb slack.InteractionCallback, a slac
 	if err != nil {
 		return "", l.lookupError(err, "the workspace this message came from no longer exists")
 	}
-	u, err := l.staffUser(ctx, ws, cb.User.ID)
+	u, err := l.staffUser(ctx, ws, cb.User.ID, cb.Team.ID)
 	if err != nil {
 		return "", err
 	}
@@ -161,7 +206,12 @@ func (l *Listener) act(ctx context.Context, cb slack.InteractionCallback, a slac
 	rid := "slack:" + cb.User.ID + ":" + a.ActionTs + ":" + a.ActionID
 	actor := "staff:" + u.ID
 	if kind == "snooze" {
-		r := onboarding.SnoozeRequest{RequestID: rid, Tasks: tasks, Until: time.Now().Add(SnoozeFor), Actor: actor,
+		if open, err := l.openTasks(ctx, o, tasks); err != nil {
+			return "", err
+		} else if len(open) == 0 {
+			return "Those tasks are done already: there is nothing to snooze.", nil
+		}
+		r := onboarding.SnoozeRequest{RequestID: rid, Tasks: tasks, Until: time.Now().Add(onboarding.SnoozeFor), Actor: actor,
 			ActorSide: onboarding.OwnerVendor}
 		if _, err := l.Engine.Snooze(ctx, o, r); err != nil {
 			return "", l.actionError(err)
@@ -186,7 +236,7 @@ func (l *Listener) act(ctx context.Context, cb slack.InteractionCallback, a slac
 // staffUser finds the staff user behind a Slack user: Slack is asked, with the
 // workspace's token, for the Slack user's email (a user of another Slack workspace is
 // unknown to that token), which must be a staff user's of this workspace.
-func (l *Listener) staffUser(ctx context.Context, ws store.Workspace, slackUserID string) (store.StaffUser, error) {
+func (l *Listener) staffUser(ctx context.Context, ws store.Workspace, slackUserID, clickTeam string) (store.StaffUser, error) {
 	token := ws.SlackBotToken
 	if token == "" {
 		token = l.BotToken
@@ -198,10 +248,27 @@ func (l *Listener) staffUser(ctx context.Context, ws store.Workspace, slackUserI
 	if l.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(withSlash(l.APIURL)))
 	}
-	su, err := slack.New(token, opts...).GetUserInfoContext(ctx, slackUserID)
+	api := slack.New(token, opts...)
+	su, err := api.GetUserInfoContext(ctx, slackUserID)
 	if err != nil {
 		l.Log.Warn("slack: looking up a user failed", "workspace_id", ws.ID, "error", err)
+		var refused slack.SlackErrorResponse
+		if errors.As(err, &refused) && refused.Err != "user_not_found" {
+			return store.StaffUser{}, refuse("%s's Slack bot token is not accepted (%s); an admin can replace it in Onboard's settings",
+				ws.Name, refused.Err)
+		}
 		return store.StaffUser{}, refuse("Slack could not say who you are (%v)", err)
+	}
+	// Only a full member of the Slack workspace the token belongs to, who clicked in it,
+	// speaks for its staff: not a guest, and not someone from a connected organisation
+	// (a shared channel) whose profile shows a staff member's address.
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
+		return store.StaffUser{}, refuse("Slack could not say which workspace the bot is in (%v)", err)
+	}
+	if su.TeamID != auth.TeamID || (clickTeam != "" && clickTeam != auth.TeamID) || su.IsStranger ||
+		su.IsRestricted || su.IsUltraRestricted || su.Deleted || su.IsBot {
+		return store.StaffUser{}, refuse("only members of %s's own Slack workspace can act on its onboardings", ws.Name)
 	}
 	email, err := input.Email("email", strings.ToLower(su.Profile.Email))
 	if err != nil {
@@ -280,4 +347,19 @@ func withSlash(u string) string {
 		return u + "/"
 	}
 	return u
+}
+
+// openTasks are those of keys that are not done yet.
+func (l *Listener) openTasks(ctx context.Context, o store.Onboarding, keys []string) ([]string, error) {
+	d, err := l.Store.OnboardingDetail(ctx, o.WorkspaceID, o.ID)
+	if err != nil {
+		return nil, l.lookupError(err, "this onboarding is gone")
+	}
+	var open []string
+	for _, t := range d.Tasks {
+		if !t.Status.Done() && slices.Contains(keys, t.Key) {
+			open = append(open, t.Key)
+		}
+	}
+	return open, nil
 }

@@ -161,8 +161,12 @@ func (j *JSON[T]) Scan(src any) error {
 	default:
 		return fmt.Errorf("store: cannot scan %T into JSON", src)
 	}
-	j.Valid = true
-	return json.Unmarshal(b, &j.V)
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*j = JSON[T]{V: v, Valid: true}
+	return nil
 }
 
 // Value writes the JSON value, or NULL.

@@ -77,10 +77,12 @@ func (s *Store) WorkspaceBySlug(ctx context.Context, slug string) (Workspace, er
 }
 
 // SetSlackStatus records what using the workspace's Slack token found, so workspace
-// settings can show a missing or revoked token.
-func (s *Store) SetSlackStatus(ctx context.Context, workspaceID, status, errText string) error {
+// settings can show a missing or revoked token. tokenUsed is the workspace's token the
+// finding is about ("" for the server's): a finding about a token replaced meanwhile is
+// dropped, so an old token's failure never marks a new one.
+func (s *Store) SetSlackStatus(ctx context.Context, workspaceID, tokenUsed, status, errText string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE workspaces SET slack_status = $2, slack_error = $3, slack_checked_at = now()
-		WHERE id = $1`, workspaceID, status, errText)
+		WHERE id = $1 AND slack_bot_token = $4`, workspaceID, status, errText, tokenUsed)
 	if err != nil {
 		return fmt.Errorf("store: set slack status: %w", err)
 	}
@@ -112,6 +114,8 @@ type WorkspaceSettings struct {
 	InviteDays                            int
 	Reminders                             onboarding.ReminderSettings
 	Holidays                              []string
+	// Reminders equal to the defaults are stored as none: the workspace follows the
+	// product's defaults, and a later change of them.
 	// SlackBotToken, when not nil, replaces the workspace's token ("" removes it) and
 	// forgets what the old one was found to be.
 	SlackBotToken *string
@@ -133,7 +137,8 @@ func (s *Store) UpdateWorkspaceSettings(ctx context.Context, id string, ws Works
 			slack_checked_at = CASE WHEN $9 THEN NULL ELSE slack_checked_at END
 		WHERE id = $1 RETURNING `+workspaceColumns,
 		id, ws.Name, ws.EmailFrom, ws.AccentColor, ws.LogoURL, ws.InviteDays,
-		JSON[onboarding.ReminderSettings]{V: ws.Reminders, Valid: true}, StringList(ws.Holidays), replace, token)
+		JSON[onboarding.ReminderSettings]{V: ws.Reminders, Valid: ws.Reminders != onboarding.DefaultReminderSettings()},
+		StringList(ws.Holidays), replace, token)
 	if err != nil {
 		return Workspace{}, fmt.Errorf("store: update workspace settings: %w", notFound(err))
 	}
