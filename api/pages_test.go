@@ -192,7 +192,7 @@ func TestStaffSeesOnlyTheirWorkspace(t *testing.T) {
 	if status, _, loc := fetch(t, c, "POST", h.server.URL+"/staff/login", form); status != 303 || loc != "/staff" {
 		t.Fatalf("login: %d -> %q", status, loc)
 	}
-	if status, page, _ := fetch(t, c, "GET", h.server.URL+"/staff", nil); status != 200 || !strings.Contains(page, mine) || strings.Contains(page, theirs) {
+	if status, page, _ := fetch(t, c, "GET", h.server.URL+"/staff?csm=all", nil); status != 200 || !strings.Contains(page, mine) || strings.Contains(page, theirs) {
 		t.Fatalf("dashboard: %d, mine shown %v, theirs shown %v", status, strings.Contains(page, mine), strings.Contains(page, theirs))
 	}
 	status, page, _ := fetch(t, c, "GET", h.server.URL+"/staff/onboardings/"+mine, nil)

@@ -11,28 +11,6 @@ import (
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
-type staffList struct {
-	CanChange   bool
-	Onboardings []store.Onboarding
-	Status      onboarding.Status
-	Statuses    []onboarding.Status
-}
-
-// staffOnboardings lists the workspace's onboardings, optionally by status; an unknown
-// status shows them all.
-func (s *Server) staffOnboardings(c *gin.Context) {
-	status, _ := onboarding.ParseStatus(c.Query("status"))
-	list, err := s.store.Onboardings(c.Request.Context(), workspaceID(c), store.OnboardingFilter{Status: status})
-	if err != nil {
-		_ = c.Error(err)
-		return
-	}
-	u := c.MustGet(ctxStaff).(store.StaffUser)
-	se := c.MustGet(ctxSession).(store.Session)
-	s.pages.render(c, http.StatusOK, "staff/onboardings", view{Title: "Onboardings", CSRF: se.CSRFToken, User: u.Name,
-		Data: staffList{Onboardings: list, Status: status, Statuses: onboarding.Statuses, CanChange: u.CanChange()}, Live: "/staff/events"})
-}
-
 type staffDetail struct {
 	Onboarding store.Onboarding
 	Phases     []staffPhase

@@ -1,6 +1,9 @@
 package onboarding
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // TaskStatus is where a task stands.
 type TaskStatus string
@@ -75,6 +78,15 @@ func ParseStatus(s string) (Status, bool) {
 
 // Health is the onboarding's health signal.
 type Health string
+
+// Healths lists the health values, best first.
+var Healths = []Health{HealthOnTrack, HealthAtRisk, HealthOffTrack}
+
+// ParseHealth returns the health named s.
+func ParseHealth(s string) (Health, bool) {
+	h := Health(s)
+	return h, slices.Contains(Healths, h)
+}
 
 // Health values.
 const (

@@ -28,10 +28,15 @@
     document.querySelector("main").prepend(p);
   }
 
-  source.addEventListener("changed", function () {
-    if (busy) return;
+  // A change that arrives while the page is being fetched may not be in what the fetch
+  // brings back: fetch once more when that one is done, so the page ends up current.
+  var again = false;
+
+  function refresh() {
+    if (busy) { again = true; return; }
     if (typing()) { notice(); return; }
     busy = true;
+    again = false;
     fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (res) { return res.ok ? res.text() : null; })
       .then(function (html) {
@@ -41,6 +46,17 @@
         if (fresh && current && !typing()) current.replaceWith(fresh);
       })
       .catch(function () {})
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+        if (again) refresh();
+      });
+  }
+
+  source.addEventListener("changed", refresh);
+  // After the stream dropped and came back, changes may have been missed meanwhile.
+  var opened = false;
+  source.addEventListener("open", function () {
+    if (opened) refresh();
+    opened = true;
   });
 })();
