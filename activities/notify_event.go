@@ -234,13 +234,34 @@ func (ev *event) reminder() []delivery {
 	if len(ev.tasks) == 0 {
 		return nil
 	}
-	out := ev.toContacts("Open your portal", ev.cfg.BaseURL+"/portal")
 	snooze := auth.SnoozeLink(ev.cfg.BaseURL, ev.cfg.Secret, auth.Snooze{OnboardingID: ev.onboarding.ID,
 		Tasks: ev.taskKeys, Days: 2, Expires: snoozeLinkExpiry(time.Now())})
-	for i := range out {
-		out[i].msg.Tasks, out[i].msg.SnoozeURL = ev.tasks, snooze
+	var out []delivery
+	for _, d := range ev.toContacts("Open your portal", ev.cfg.BaseURL+"/portal") {
+		if tasks := remindedOf(ev.contactByID(d.to.contactID), ev.tasks); len(tasks) > 0 {
+			d.msg.Tasks, d.msg.SnoozeURL = tasks, snooze
+			out = append(out, d)
+		}
 	}
 	return out
+}
+
+// remindedOf is what a contact's preference lets a reminder tell them of: every task,
+// only the overdue ones, or none.
+func remindedOf(c store.Contact, tasks []notify.TaskLine) []notify.TaskLine {
+	switch c.ReminderEmails {
+	case store.ReminderEmailsNone:
+		return nil
+	case store.ReminderEmailsOverdue:
+		var overdue []notify.TaskLine
+		for _, t := range tasks {
+			if t.Overdue {
+				overdue = append(overdue, t)
+			}
+		}
+		return overdue
+	}
+	return tasks
 }
 
 func (ev *event) signInLink() []delivery {
@@ -254,6 +275,16 @@ func (ev *event) signInLink() []delivery {
 	d := ev.email(contactRecipient(*ev.contact))
 	d.linkPurpose, d.msg.LinkLabel, d.msg.LinkExpiry = purpose, label, ttlWords(ev.workspace, purpose)
 	return []delivery{d}
+}
+
+// contactByID is the account's contact with the id (zero when not one of them).
+func (ev *event) contactByID(id string) store.Contact {
+	for _, c := range ev.contacts {
+		if c.ID == id {
+			return c
+		}
+	}
+	return store.Contact{}
 }
 
 // toContacts emails every contact of the account.

@@ -330,3 +330,35 @@ func TestVendorReminderNudgesTheCSM(t *testing.T) {
 		t.Errorf("%d emails: the customer is not told of the vendor's tasks", n)
 	}
 }
+
+// A contact's choice of reminder emails is kept: none, or only late tasks (here none are
+// late, so nothing goes to them); everyone else still gets theirs.
+func TestReminderFollowsEachContactsChoice(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	if _, err := f.st.SetReminderEmails(ctx, f.ws.ID, f.dana.ID, store.ReminderEmailsNone); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := f.newOnboardingOf(onboarding.Plan{Key: "p", Name: "P", Version: 1, Phases: []onboarding.Phase{{Key: "ph", Name: "Phase",
+		Tasks: []onboarding.Task{{Key: "profile", Title: "Profile", Owner: onboarding.OwnerCustomer, Type: onboarding.TypeForm,
+			DueOffsetDays: 2, Required: true, CustomerVisible: true}}}}})
+	in := activities.NotifyInput{Key: "reminder:" + o.ID + ":2026-03-04", Kind: notify.KindReminderDigest,
+		WorkspaceID: f.ws.ID, OnboardingID: o.ID, Tasks: []string{"profile"}}
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.resend.Messages()
+	if len(msgs) != 1 || msgs[0].To[0] != "lee@acme.example" {
+		t.Fatalf("reminders went to %+v; want Lee only", msgs)
+	}
+	if _, err := f.st.SetReminderEmails(ctx, f.ws.ID, f.lee.ID, store.ReminderEmailsOverdue); err != nil {
+		t.Fatal(err)
+	}
+	in.Key = "reminder:" + o.ID + ":2026-03-05"
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.resend.Messages()); n != 1 {
+		t.Errorf("%d more emails, though nobody wants a reminder of a task that is not late", n-1)
+	}
+}

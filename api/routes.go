@@ -47,6 +47,7 @@ func (s *Server) routes(r *gin.Engine) {
 	signedIn.GET("/settings", s.portalSettings)
 	signedIn.GET("/events", s.portalEvents)
 	signedIn.POST("/signout-everywhere", s.csrfSession, s.signoutEverywhere)
+	signedIn.POST("/settings", s.csrfSession, s.portalSaveSettings)
 
 	staff := r.Group("/staff", s.limitBody, s.sameOrigin)
 	staff.GET("/login", s.staffLoginPage)

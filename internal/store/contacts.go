@@ -21,7 +21,19 @@ type Contact struct {
 	EmailStatusAt *time.Time `db:"email_status_at" json:"email_status_at"`
 	// ArchivedAt is set while the contact is archived: no email, no sign-in, no portal.
 	ArchivedAt *time.Time `db:"archived_at" json:"archived_at"`
+	// ReminderEmails is which reminder emails the contact wants (ReminderEmailsAll, …).
+	ReminderEmails string `db:"reminder_emails" json:"reminder_emails"`
 }
+
+// A contact's choice of reminder emails.
+const (
+	ReminderEmailsAll     = "all"
+	ReminderEmailsOverdue = "overdue"
+	ReminderEmailsNone    = "none"
+)
+
+// ReminderEmailChoices are the choices, in the order a page offers them.
+var ReminderEmailChoices = []string{ReminderEmailsAll, ReminderEmailsOverdue, ReminderEmailsNone}
 
 // Contact email statuses.
 const (
@@ -30,7 +42,8 @@ const (
 	EmailComplained = "complained"
 )
 
-const contactColumns = `id, workspace_id, account_id, name, email, created_at, email_status, email_status_at, archived_at`
+const contactColumns = `id, workspace_id, account_id, name, email, created_at, email_status, email_status_at, archived_at,
+	reminder_emails`
 
 // CreateContact inserts a contact; the same email twice on one account is ErrConflict.
 func (s *Store) CreateContact(ctx context.Context, c Contact) (Contact, error) {
@@ -132,6 +145,18 @@ func (s *Store) SetContactArchived(ctx context.Context, workspaceID, id string, 
 	})
 	if err != nil {
 		return Contact{}, fmt.Errorf("store: archive contact: %w", err)
+	}
+	return c, nil
+}
+
+// SetReminderEmails records which reminder emails a contact wants (one of
+// ReminderEmailChoices, already checked).
+func (s *Store) SetReminderEmails(ctx context.Context, workspaceID, id, choice string) (Contact, error) {
+	var c Contact
+	err := s.db.GetContext(ctx, &c, `UPDATE contacts SET reminder_emails = $3 WHERE workspace_id = $1 AND id = $2
+		RETURNING `+contactColumns, workspaceID, id, choice)
+	if err != nil {
+		return Contact{}, fmt.Errorf("store: set reminder emails: %w", notFound(err))
 	}
 	return c, nil
 }
