@@ -17,7 +17,8 @@ import (
 )
 
 type taskActionRequest struct {
-	Reason *string `json:"reason"`
+	Reason    *string `json:"reason"`
+	BlockedBy *string `json:"blocked_by"`
 }
 
 // apiTaskAction applies start, complete, skip, block, unblock or reopen to a task.
@@ -34,7 +35,7 @@ func (s *Server) apiTaskAction(c *gin.Context) {
 		_ = c.Error(&Error{Status: http.StatusNotFound, Code: "not_found", Message: "there is no task " + input.Quote(c.Param("key")) + " in this onboarding"})
 		return
 	}
-	reason, err := readReason(c)
+	body, err := readActionBody(c)
 	if err != nil {
 		_ = c.Error(err)
 		return
@@ -51,7 +52,7 @@ func (s *Server) apiTaskAction(c *gin.Context) {
 	}
 	a := onboarding.TaskAction{
 		RequestID: rid, TaskKey: c.Param("key"), Action: action,
-		Reason: reason, Actor: c.GetString(ctxActor), ActorSide: onboarding.OwnerVendor,
+		Reason: body.reason, BlockedBy: body.blockedBy, Actor: c.GetString(ctxActor), ActorSide: onboarding.OwnerVendor,
 	}
 	out, err := s.engine.Act(c.Request.Context(), o, a)
 	if err != nil {
@@ -74,17 +75,36 @@ func (s *Server) apiTaskAction(c *gin.Context) {
 // taskKeyPattern is what a task key can look like (plan templates allow no other).
 var taskKeyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
-// readReason reads the optional body {"reason": "..."}; an empty body is fine.
-func readReason(c *gin.Context) (string, error) {
+// actionBody is a task action's optional body: {"reason", "blocked_by"}.
+type actionBody struct{ reason, blockedBy string }
+
+// readActionBody reads the optional body; an empty body is fine.
+func readActionBody(c *gin.Context) (actionBody, error) {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil || len(bytes.TrimSpace(body)) == 0 {
-		return "", err
+		return actionBody{}, err
 	}
 	var req taskActionRequest
-	if err := input.DecodeJSON(body, &req); err != nil || req.Reason == nil {
-		return "", err
+	if err := input.DecodeJSON(body, &req); err != nil {
+		return actionBody{}, err
 	}
-	return *req.Reason, nil
+	var out actionBody
+	if req.Reason != nil {
+		out.reason = *req.Reason
+	}
+	if req.BlockedBy != nil {
+		out.blockedBy = *req.BlockedBy
+	}
+	return out, nil
+}
+
+// readReason reads the optional body {"reason": "..."} of a change that takes nothing else.
+func readReason(c *gin.Context) (string, error) {
+	body, err := readActionBody(c)
+	if err == nil && body.blockedBy != "" {
+		err = input.Refuse("blocked_by", "only a task can be blocked by another")
+	}
+	return body.reason, err
 }
 
 // requestID makes a change idempotent: the client's Idempotency-Key (scoped, e.g. to a

@@ -31,6 +31,8 @@ type portalTaskPage struct {
 	Reason    string
 	// Form is the task's form, for a form task.
 	Form *formView
+	// OpenSteps are the other visible tasks not done: what the task can be waiting for.
+	OpenSteps []store.OnboardingTask
 }
 
 // portalTask shows one task the contact can see.
@@ -82,6 +84,9 @@ func (s *Server) renderTaskWith(c *gin.Context, status int, d store.OnboardingDe
 	done := map[string]bool{}
 	for _, other := range d.Tasks {
 		done[other.Key] = other.Status.Done()
+		if other.CustomerVisible && !other.Status.Done() && other.Key != t.Key {
+			page.OpenSteps = append(page.OpenSteps, other)
+		}
 	}
 	for _, other := range d.Tasks {
 		for _, dep := range t.DependsOn {
@@ -161,8 +166,13 @@ func (s *Server) portalTaskAction(c *gin.Context) {
 		s.renderTask(c, http.StatusBadRequest, d, t, "This page is out of date: reload it and try again.", reason)
 		return
 	}
+	blockedBy := c.PostForm("blocked_by")
+	if blockedBy != "" && !visibleTask(d, blockedBy) { // a hidden step is not theirs to name
+		s.renderTask(c, http.StatusBadRequest, d, t, "Choose one of the steps listed, or describe what is in the way.", reason)
+		return
+	}
 	contact := c.MustGet(ctxContact).(store.Contact)
-	a := onboarding.TaskAction{RequestID: "portal:" + rid, TaskKey: t.Key, Action: action, Reason: reason,
+	a := onboarding.TaskAction{RequestID: "portal:" + rid, TaskKey: t.Key, Action: action, Reason: reason, BlockedBy: blockedBy,
 		Actor: "contact:" + contact.ID, ActorSide: onboarding.OwnerCustomer}
 	_, err = s.engine.Act(c.Request.Context(), d.Onboarding, a)
 	var refused *onboarding.TransitionError
@@ -184,4 +194,14 @@ func ownerWords(o onboarding.Owner) string {
 		return "your team"
 	}
 	return "our team"
+}
+
+// visibleTask reports whether key is a task of d the customer can see.
+func visibleTask(d store.OnboardingDetail, key string) bool {
+	for _, t := range d.Tasks {
+		if t.Key == key {
+			return t.CustomerVisible
+		}
+	}
+	return false
 }

@@ -227,3 +227,56 @@ func (h *harness) newTenantAccount(tn tenant, name string) string {
 	h.t.Helper()
 	return h.call("POST", "/api/v1/accounts", tn.key, map[string]any{"name": name}).expect(h.t, 201).body["id"].(string)
 }
+
+// A task can be blocked by another: the API and both pages say which, the tasks that
+// depend on it say they wait, and a customer cannot name (or learn) a hidden step.
+func TestBlockedByAnotherTask(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	id := h.createOnboarding(tn, "standard-saas")["id"].(string)
+	base := "/api/v1/onboardings/" + id
+	o := h.call("POST", base+"/tasks/internal-handoff/block", tn.key, map[string]any{"blocked_by": "welcome-pack"}).expect(t, 200).body
+	if got := task(o, "internal-handoff"); got["blocked_by"] != "welcome-pack" || got["status"] != "blocked" {
+		t.Fatalf("blocked task: %v", got)
+	}
+	if got := task(o, "kickoff-call"); got["waiting_on"] != "internal-handoff" {
+		t.Errorf("a dependent of a blocked task: %v", got)
+	}
+	for _, body := range []map[string]any{{"blocked_by": "no-such-task"}, {"blocked_by": "kickoff-call"}} {
+		if r := h.call("POST", base+"/tasks/kickoff-call/block", tn.key, body); r.status != 404 && r.status != 400 {
+			t.Errorf("blocking by %v (no such task; itself): %d", body, r.status)
+		}
+	}
+	if r := h.call("POST", base+"/pause", tn.key, map[string]any{"blocked_by": "welcome-pack"}); r.status != 400 {
+		t.Errorf("blocked_by on a pause: %d", r.status)
+	}
+
+	c := h.portalContact(tn, "dana@acme.example")
+	page := h.server.URL + "/portal/onboardings/" + id + "/tasks/"
+	_, body, _ := fetch(t, c, "GET", page+"kickoff-call", nil)
+	if !strings.Contains(body, "Waiting on a step with our team, which is blocked") || strings.Contains(body, "sales-to-CS") {
+		t.Errorf("the portal names a hidden step, or does not say the task waits:\n%s", body)
+	}
+	_, body, _ = fetch(t, c, "GET", page+"success-criteria", nil)
+	form := url.Values{"csrf_token": {csrfOf(t, body)}, "request_id": {requestIDInput.FindStringSubmatch(body)[1]}, "blocked_by": {"internal-handoff"}}
+	if status, _, _ := fetch(t, c, "POST", page+"success-criteria/block", form); status != 400 {
+		t.Errorf("a customer blocking by a hidden step: %d", status)
+	}
+	if strings.Contains(body, `value="internal-handoff"`) {
+		t.Error("the portal offers a hidden step to wait for")
+	}
+	form.Set("blocked_by", "kickoff-call")
+	if status, _, _ := fetch(t, c, "POST", page+"success-criteria/block", form); status != 303 {
+		t.Fatalf("a customer blocking by a visible step: %d", status)
+	}
+	_, body, _ = fetch(t, c, "GET", page+"success-criteria", nil)
+	if !strings.Contains(body, "Blocked</strong> by Hold the kickoff call") {
+		t.Errorf("the task page does not say what it waits for:\n%s", body)
+	}
+	staff := h.staffClient(tn, "casey@vendor.example", "csm")
+	_, body, _ = fetch(t, staff, "GET", h.server.URL+"/staff/onboardings/"+id, nil)
+	if !strings.Contains(body, `Blocked by <a href="#task-welcome-pack">Send the welcome pack</a>`) ||
+		!strings.Contains(body, "Waiting on Review the sales-to-CS handoff, which is blocked") {
+		t.Errorf("the staff page does not show what waits for what")
+	}
+}

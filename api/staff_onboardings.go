@@ -32,6 +32,8 @@ type staffDetail struct {
 	Activity  []activityLine
 	RequestID string
 	Error     string
+	// OpenTasks are the tasks not done yet: what a task can be blocked by.
+	OpenTasks []store.OnboardingTask
 }
 
 // staffPhase is a phase with its task rows.
@@ -83,6 +85,7 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone), WorkflowURL: s.cfg.WorkflowURL(d.WorkflowID),
 		Messages: messages, CanChange: u.CanChange(), RequestID: newRequestID(), Error: problem}
 	data.Paused, data.UTC, data.Activity = d.Status == onboarding.StatusPaused, time.UTC, activityLines(activity, d.Tasks)
+	data.OpenTasks = d.TasksWhere(func(t store.OnboardingTask) bool { return !t.Status.Done() })
 	if data.CanChange {
 		data.Lifecycle = onboarding.LifecycleActionsFrom(d.Status)
 	}

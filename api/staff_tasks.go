@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/onboard-oss/onboard/internal/auth"
+	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
@@ -56,8 +57,12 @@ func (s *Server) staffTaskAction(c *gin.Context) {
 	key := c.Param("key")
 	s.staffChange(c, func(d store.OnboardingDetail, actor, rid string) (func(context.Context) error, string, error) {
 		reason, err := formText(c, "reason", onboarding.MaxReasonLength)
+		blockedBy := c.PostForm("blocked_by")
+		if err == nil && blockedBy != "" && !taskKeyPattern.MatchString(blockedBy) {
+			err = input.Refuse("blocked_by", "choose a task of this onboarding")
+		}
 		a := onboarding.TaskAction{RequestID: "staff:" + rid + ":" + key + ":" + string(action), TaskKey: key,
-			Action: action, Reason: reason, Actor: actor, ActorSide: onboarding.OwnerVendor}
+			Action: action, Reason: reason, BlockedBy: blockedBy, Actor: actor, ActorSide: onboarding.OwnerVendor}
 		return func(ctx context.Context) error { _, err := s.engine.Act(ctx, d.Onboarding, a); return err }, "#task-" + key, err
 	})
 }

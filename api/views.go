@@ -77,7 +77,10 @@ type taskJSON struct {
 	NextStep      bool       `json:"next_step"`
 	Overdue       bool       `json:"overdue"`
 	BlockedReason string     `json:"blocked_reason,omitempty"`
-	CompletedAt   *time.Time `json:"completed_at,omitempty"`
+	// BlockedBy is the task this one was blocked by; WaitingOn a dependency that is blocked.
+	BlockedBy   string     `json:"blocked_by,omitempty"`
+	WaitingOn   string     `json:"waiting_on,omitempty"`
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
 }
 
 // newOnboardingJSON shows an onboarding; its phases and tasks when d holds them.
@@ -113,7 +116,10 @@ func newTaskJSON(t store.OnboardingTask, now time.Time) taskJSON {
 	out := taskJSON{Key: t.Key, Title: t.Title, Owner: string(t.Owner), Type: string(t.Type), Status: string(t.Status),
 		DependsOn: orEmpty([]string(t.DependsOn)), DueAt: t.DueAt, Required: t.Required, NextStep: t.NextStep,
 		Overdue:       t.DueAt != nil && onboarding.Overdue(t.Status, *t.DueAt, now),
-		BlockedReason: t.BlockedReason, CompletedAt: t.CompletedAt}
+		BlockedReason: t.BlockedReason, BlockedBy: t.BlockedBy, CompletedAt: t.CompletedAt}
+	if t.WaitingOn != nil {
+		out.WaitingOn = t.WaitingOn.Key
+	}
 	if t.Assignee != "" {
 		out.Assignee = &t.Assignee
 	}

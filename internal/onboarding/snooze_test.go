@@ -48,3 +48,47 @@ func codeOf(err error) string {
 	}
 	return "other: " + err.Error()
 }
+
+func TestBlockedByAnotherTask(t *testing.T) {
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	s, err := New(NewInput{OnboardingID: "o", Plan: testPlan(), StartDate: now, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := func(rid, key, by, reason string) TaskAction {
+		return TaskAction{RequestID: rid, TaskKey: key, Action: ActionBlock, BlockedBy: by, Reason: reason, Actor: "staff:s", ActorSide: OwnerVendor}
+	}
+	for _, tc := range []struct {
+		a    TaskAction
+		code string
+	}{
+		{block("a", "brand_assets", "nope", ""), CodeUnknownTask},
+		{block("b", "brand_assets", "brand_assets", ""), CodeInvalidInput},
+		{block("c", "brand_assets", "", ""), CodeInvalidInput}, // neither a task nor a reason
+		{TaskAction{RequestID: "d", TaskKey: "welcome_call", Action: ActionStart, BlockedBy: "brand_assets", Actor: "staff:s"}, CodeInvalidInput},
+	} {
+		if _, err := s.Apply(tc.a, now); codeOf(err) != tc.code {
+			t.Errorf("%+v: %v, want %s", tc.a, err, tc.code)
+		}
+	}
+	if _, err := s.Apply(block("e", "welcome_call", "brand_assets", ""), now); err != nil {
+		t.Fatal(err)
+	}
+	ts, _ := s.Task("welcome_call")
+	if ts.Status != TaskBlocked || ts.BlockedBy != "brand_assets" {
+		t.Fatalf("blocked: %+v", ts)
+	}
+	if _, err := s.Apply(TaskAction{RequestID: "f", TaskKey: "welcome_call", Action: ActionUnblock, Actor: "staff:s"}, now); err != nil {
+		t.Fatal(err)
+	}
+	if ts, _ := s.Task("welcome_call"); ts.BlockedBy != "" || ts.Status != TaskPending {
+		t.Errorf("unblocked: %+v", ts)
+	}
+	// A task done already is nothing to wait for.
+	if _, err := s.Apply(TaskAction{RequestID: "g", TaskKey: "brand_assets", Action: ActionComplete, Actor: "c", ActorSide: OwnerCustomer}, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(block("h", "welcome_call", "brand_assets", ""), now); codeOf(err) != CodeInvalidInput {
+		t.Errorf("blocked by a done task: %v", err)
+	}
+}

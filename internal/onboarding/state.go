@@ -107,7 +107,10 @@ type TaskState struct {
 	DueAt         time.Time  `json:"due_at"`
 	Assignee      string     `json:"assignee,omitempty"`
 	BlockedReason string     `json:"blocked_reason,omitempty"`
-	BlockedAt     time.Time  `json:"blocked_at,omitzero"`
+	// BlockedBy is the task of the onboarding a blocked task waits for ("" for something
+	// outside it, said by BlockedReason).
+	BlockedBy string    `json:"blocked_by,omitempty"`
+	BlockedAt time.Time `json:"blocked_at,omitzero"`
 	// BlockedFor is how long the task has been blocked in all, its current block aside.
 	BlockedFor time.Duration `json:"blocked_for,omitempty"`
 	// Reminded is the last reminder level the customer was sent for the task.

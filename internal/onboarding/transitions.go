@@ -43,6 +43,9 @@ type TaskAction struct {
 	TaskKey   string `json:"task_key"`
 	Action    Action `json:"action"`
 	Reason    string `json:"reason,omitempty"`
+	// BlockedBy names, when blocking, another task of the onboarding the task waits for;
+	// then Reason may be left out.
+	BlockedBy string `json:"blocked_by,omitempty"`
 	// Actor says who asked, e.g. "staff:<id>", "contact:<id>" or "api-key:<id>".
 	Actor string `json:"actor"`
 	// ActorSide is the side the actor is on; customer actions count as customer activity.
@@ -137,9 +140,23 @@ func (s *State) validateFor(ts *TaskState, a TaskAction) error {
 	if !hasStatus(from, ts.Status) {
 		return reject(CodeInvalidTransition, "cannot %s task %q: it is %s", a.Action, ts.Key, ts.Status.Label())
 	}
+	if a.Action != ActionBlock && a.BlockedBy != "" {
+		return reject(CodeInvalidInput, "blocked_by: only when blocking a task")
+	}
 	if a.Action == ActionBlock {
+		if a.BlockedBy != "" {
+			by, ok := s.Task(a.BlockedBy)
+			switch {
+			case !ok:
+				return reject(CodeUnknownTask, "blocked_by: there is no task %q in this onboarding", a.BlockedBy)
+			case a.BlockedBy == ts.Key:
+				return reject(CodeInvalidInput, "blocked_by: a task cannot wait for itself")
+			case by.Status.Done():
+				return reject(CodeInvalidInput, "blocked_by: task %q is %s already", a.BlockedBy, by.Status.Label())
+			}
+		}
 		r := strings.TrimSpace(a.Reason)
-		if r == "" {
+		if r == "" && a.BlockedBy == "" {
 			return reject(CodeInvalidInput, "reason: say why task %q is blocked", ts.Key)
 		}
 		if utf8.RuneCountInString(r) > MaxReasonLength {
@@ -257,12 +274,13 @@ func applyTo(ts *TaskState, a TaskAction, now time.Time) {
 		}
 	case ActionSkip:
 		ts.endBlock(now)
-		ts.Status, ts.CompletedAt, ts.BlockedReason = TaskSkipped, now, ""
+		ts.Status, ts.CompletedAt, ts.BlockedReason, ts.BlockedBy = TaskSkipped, now, "", ""
 	case ActionBlock:
 		ts.Unblocked, ts.Status, ts.BlockedReason, ts.BlockedAt = ts.Status, TaskBlocked, strings.TrimSpace(a.Reason), now
+		ts.BlockedBy = a.BlockedBy
 	case ActionUnblock:
 		ts.endBlock(now)
-		ts.Status, ts.BlockedReason, ts.Unblocked = ts.Unblocked, "", ""
+		ts.Status, ts.BlockedReason, ts.Unblocked, ts.BlockedBy = ts.Unblocked, "", "", ""
 		if ts.Status == "" {
 			ts.Status = TaskPending
 		}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/onboard-oss/onboard/internal/onboarding"
 )
 
 // OnboardingDetail is one onboarding with its phases and tasks, each in plan order.
@@ -63,7 +65,41 @@ func (s *Store) OnboardingDetails(ctx context.Context, list []Onboarding) ([]Onb
 		d := &out[index[t.OnboardingID]]
 		d.Tasks = append(d.Tasks, t)
 	}
+	for i := range out {
+		out[i].annotateWaits()
+	}
 	return out, nil
+}
+
+// Wait is what a task waits for, as pages say it: another task of the onboarding.
+type Wait struct {
+	Key, Title string
+	// Visible says the customer may see the task's name.
+	Visible bool
+}
+
+// annotateWaits fills in each task's BlockedByTask (the task it was blocked by) and
+// WaitingOn (a dependency that is blocked: the task cannot move until it is unblocked).
+func (d *OnboardingDetail) annotateWaits() {
+	byKey := make(map[string]*OnboardingTask, len(d.Tasks))
+	for i := range d.Tasks {
+		byKey[d.Tasks[i].Key] = &d.Tasks[i]
+	}
+	for i := range d.Tasks {
+		t := &d.Tasks[i]
+		if by, ok := byKey[t.BlockedBy]; ok && t.Status == onboarding.TaskBlocked {
+			t.BlockedByTask = &Wait{Key: by.Key, Title: by.Title, Visible: by.CustomerVisible}
+		}
+		if t.Status.Done() || t.Status == onboarding.TaskBlocked {
+			continue
+		}
+		for _, dep := range t.DependsOn {
+			if d, ok := byKey[dep]; ok && d.Status == onboarding.TaskBlocked {
+				t.WaitingOn = &Wait{Key: d.Key, Title: d.Title, Visible: d.CustomerVisible}
+				break
+			}
+		}
+	}
 }
 
 // OnboardingDetailByID returns an onboarding with its phases and tasks whatever its

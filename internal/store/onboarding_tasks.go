@@ -31,13 +31,19 @@ type OnboardingTask struct {
 	DueAt         *time.Time `db:"due_at"`
 	Assignee      string     `db:"assignee"`
 	BlockedReason string     `db:"blocked_reason"`
+	// BlockedBy is the task a blocked task waits for, when it is one of the onboarding's.
+	BlockedBy string `db:"blocked_by"`
+	// BlockedByTask and WaitingOn say, on a detail's tasks, which task this one waits for:
+	// the task it was blocked by, or a dependency that is blocked.
+	BlockedByTask *Wait      `db:"-"`
+	WaitingOn     *Wait      `db:"-"`
 	StartedAt     *time.Time `db:"started_at"`
 	CompletedAt   *time.Time `db:"completed_at"`
 	UpdatedAt     time.Time  `db:"updated_at"`
 }
 
 const taskColumns = `onboarding_id, key, phase_key, position, title, description, owner, type, depends_on, required,
-	customer_visible, status, next_step, due_at, assignee, blocked_reason, started_at, completed_at, updated_at`
+	customer_visible, status, next_step, due_at, assignee, blocked_reason, blocked_by, started_at, completed_at, updated_at`
 
 // insertTasks inserts every task of a new onboarding in one statement.
 func insertTasks(ctx context.Context, tx *sqlx.Tx, snap Snapshot) error {
@@ -45,9 +51,10 @@ func insertTasks(ctx context.Context, tx *sqlx.Tx, snap Snapshot) error {
 	keys, phases, titles, descs := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	owners, types, deps, statuses := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	positions, required, visible, next := make([]int32, n), make([]bool, n), make([]bool, n), make([]bool, n)
-	assignees, reasons := make([]string, n), make([]string, n)
+	assignees, reasons, blockers := make([]string, n), make([]string, n), make([]string, n)
 	due, started, completed := make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
 	for i, t := range snap.Tasks {
+		blockers[i] = t.BlockedBy
 		dependsOn, err := t.DependsOn.Value()
 		if err != nil {
 			return fmt.Errorf("store: insert tasks: %w", err)
@@ -59,16 +66,17 @@ func insertTasks(ctx context.Context, tx *sqlx.Tx, snap Snapshot) error {
 	}
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO onboarding_tasks (onboarding_id, key, phase_key, position, title, description, owner, type,
-			depends_on, required, customer_visible, status, next_step, due_at, assignee, blocked_reason, started_at, completed_at)
+			depends_on, required, customer_visible, status, next_step, due_at, assignee, blocked_reason, started_at, completed_at,
+			blocked_by)
 		SELECT $1, u.key, u.phase, u.position, u.title, u.description, u.owner, u.type, u.deps::jsonb, u.required,
-			u.visible, u.status, u.next, u.due, u.assignee, u.reason, u.started, u.completed
+			u.visible, u.status, u.next, u.due, u.assignee, u.reason, u.started, u.completed, u.blocker
 		FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
 			$10::bool[], $11::bool[], $12::text[], $13::bool[], $14::timestamptz[], $15::text[], $16::text[],
-			$17::timestamptz[], $18::timestamptz[])
+			$17::timestamptz[], $18::timestamptz[], $19::text[])
 			AS u(key, phase, position, title, description, owner, type, deps, required, visible, status, next, due,
-				assignee, reason, started, completed)`,
+				assignee, reason, started, completed, blocker)`,
 		snap.OnboardingID, keys, phases, positions, titles, descs, owners, types, deps, required, visible, statuses, next, due,
-		assignees, reasons, started, completed)
+		assignees, reasons, started, completed, blockers)
 	if err != nil {
 		return fmt.Errorf("store: insert tasks: %w", err)
 	}
@@ -80,21 +88,23 @@ func updateTasks(ctx context.Context, tx *sqlx.Tx, snap Snapshot) error {
 	n := len(snap.Tasks)
 	keys, statuses, assignees, reasons := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	due, started, completed, updated := make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n), make([]time.Time, n)
-	next := make([]bool, n)
+	next, blockers := make([]bool, n), make([]string, n)
 	for i, t := range snap.Tasks {
-		keys[i], statuses[i], assignees[i], reasons[i] = t.Key, string(t.Status), t.Assignee, t.BlockedReason
+		keys[i], statuses[i], assignees[i], reasons[i], blockers[i] = t.Key, string(t.Status), t.Assignee, t.BlockedReason, t.BlockedBy
 		due[i], started[i], completed[i], updated[i] = t.DueAt, t.StartedAt, t.CompletedAt, t.UpdatedAt
 		next[i] = t.NextStep
 	}
 	_, err := tx.ExecContext(ctx, `
 		UPDATE onboarding_tasks t SET status = u.status, next_step = u.next, assignee = u.assignee,
-			blocked_reason = u.reason, due_at = u.due, started_at = u.started, completed_at = u.completed,
+			blocked_reason = u.reason, due_at = u.due, started_at = u.started, completed_at = u.completed, blocked_by = u.blocker,
 			updated_at = CASE WHEN u.updated > '0001-01-02' THEN u.updated ELSE t.updated_at END
 		FROM unnest($2::text[], $3::text[], $4::bool[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
-			$9::timestamptz[], $10::timestamptz[]) AS u(key, status, next, assignee, reason, due, started, completed, updated)
+			$9::timestamptz[], $10::timestamptz[], $11::text[])
+			AS u(key, status, next, assignee, reason, due, started, completed, updated, blocker)
 		WHERE t.onboarding_id = $1 AND t.key = u.key AND (t.status, t.next_step, t.assignee, t.blocked_reason, t.due_at,
-			t.started_at, t.completed_at) IS DISTINCT FROM (u.status, u.next, u.assignee, u.reason, u.due, u.started, u.completed)`,
-		snap.OnboardingID, keys, statuses, next, assignees, reasons, due, started, completed, updated)
+			t.started_at, t.completed_at, t.blocked_by)
+			IS DISTINCT FROM (u.status, u.next, u.assignee, u.reason, u.due, u.started, u.completed, u.blocker)`,
+		snap.OnboardingID, keys, statuses, next, assignees, reasons, due, started, completed, updated, blockers)
 	if err != nil {
 		return fmt.Errorf("store: update tasks: %w", err)
 	}

@@ -73,7 +73,7 @@ func taskRow(onboardingID, phaseKey string, pos int, t onboarding.Task, ts onboa
 		OnboardingID: onboardingID, Key: t.Key, PhaseKey: phaseKey, Position: pos, Title: t.Title,
 		Description: t.Description, Owner: t.Owner, Type: t.Type, DependsOn: t.DependsOn,
 		Required: t.Required, CustomerVisible: t.CustomerVisible, Status: ts.Status,
-		DueAt: timePtr(ts.DueAt), Assignee: ts.Assignee, BlockedReason: ts.BlockedReason,
+		DueAt: timePtr(ts.DueAt), Assignee: ts.Assignee, BlockedReason: ts.BlockedReason, BlockedBy: ts.BlockedBy,
 		StartedAt: timePtr(ts.StartedAt), CompletedAt: timePtr(ts.CompletedAt), UpdatedAt: ts.UpdatedAt,
 	}
 }
