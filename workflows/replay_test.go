@@ -171,8 +171,14 @@ func newRealRun(t *testing.T, ctx context.Context) *realRun {
 // stops with the test.
 func startRealWorker(t *testing.T) (client.Client, *store.Store, string) {
 	t.Helper()
+	return startRealWorkerOn(t, testenv.TemporalAddress(t))
+}
+
+// startRealWorkerOn is startRealWorker on the Temporal server at address.
+func startRealWorkerOn(t *testing.T, address string) (client.Client, *store.Store, string) {
+	t.Helper()
 	st := testenv.Store(t)
-	c, err := client.Dial(client.Options{HostPort: testenv.TemporalAddress(t), Logger: log.NewStructuredLogger(testenv.Logger())})
+	c, err := client.Dial(client.Options{HostPort: address, Logger: log.NewStructuredLogger(testenv.Logger())})
 	if err != nil {
 		t.Fatal(err)
 	}

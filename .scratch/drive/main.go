@@ -94,7 +94,7 @@ func main() {
 			}
 			time.Sleep(800 * time.Millisecond)
 			var buf []byte
-			buf, err = chromedp.Run(ctx, chromedp.FullScreenshot(90))
+			buf, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err == nil {
 				os.WriteFile(args[1], buf, 0644)
 				ov, _ := chromedp.Run(ctx, chromedp.Evaluate[[]byte](overflowJS))

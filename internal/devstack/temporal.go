@@ -42,6 +42,10 @@ type TemporalOptions struct {
 	// LogLevel is the lowest level of the server's own messages passed to
 	// Logger; default slog.LevelWarn (the server is very chatty).
 	LogLevel slog.Leveler
+	// SuggestContinueAsNewAfter, when not 0, is the history length (events) at which the
+	// server suggests continue-as-new, instead of its default (4,096): tests use a small
+	// one to drive a workflow through many runs quickly.
+	SuggestContinueAsNewAfter int
 }
 
 // Temporal is a running embedded Temporal server (and Web UI) started by

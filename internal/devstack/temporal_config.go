@@ -49,7 +49,7 @@ func newTemporalServer(o TemporalOptions, ports temporalPorts, level slog.Levele
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
-		temporal.WithDynamicConfigClient(dynamicConfig()),
+		temporal.WithDynamicConfigClient(dynamicConfig(o)),
 	)
 }
 
@@ -65,8 +65,8 @@ func staticHosts(ip string, p temporalPorts) map[primitives.ServiceName]static.H
 
 // dynamicConfig is what a dev server needs; every key is a typed setting of
 // server v1.32, so a key that disappears breaks the build, not the server.
-func dynamicConfig() dynamicconfig.StaticClient {
-	return dynamicconfig.StaticClient{
+func dynamicConfig(o TemporalOptions) dynamicconfig.StaticClient {
+	dc := dynamicconfig.StaticClient{
 		// Search attributes and Nexus endpoints usable right after creation.
 		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): true,
 		dynamicconfig.ForceNexusEndpointRefreshOnRead.Key():         true,
@@ -88,6 +88,10 @@ func dynamicConfig() dynamicconfig.StaticClient {
 		// every workflow a load run touches; measured, 16,384 let the heap grow for hours.
 		dynamicconfig.HistoryCacheHostLevelMaxSize.Key(): 2048,
 	}
+	if o.SuggestContinueAsNewAfter > 0 {
+		dc[dynamicconfig.HistoryCountSuggestContinueAsNew.Key()] = o.SuggestContinueAsNewAfter
+	}
+	return dc
 }
 
 // serverConfig builds the static server configuration.

@@ -114,6 +114,25 @@ func TemporalAddress(t testing.TB) string {
 	return tm.Address()
 }
 
+// TemporalWith starts a Temporal server of the test's own (stopped with it), configured
+// by o, with the onboarding search attributes registered, and returns its address: for
+// a test that needs the server configured differently from the shared one.
+func TemporalWith(t testing.TB, o devstack.TemporalOptions) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	o.UIPort, o.Logger = -1, Logger()
+	srv, err := devstack.StartTemporal(ctx, o)
+	if err == nil {
+		t.Cleanup(srv.Stop)
+		err = registerSearchAttributes(ctx, srv.Address())
+	}
+	if err != nil {
+		t.Fatalf("testenv: start temporal: %v", err)
+	}
+	return srv.Address()
+}
+
 // registerSearchAttributes registers the onboarding search attributes the way the
 // worker does at every start.
 func registerSearchAttributes(ctx context.Context, address string) error {
