@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -83,18 +84,14 @@ func (s *Server) apiWorkspace(c *gin.Context) {
 // apiPatchWorkspace changes some of the workspace's settings: the fields given replace
 // the current ones (in "reminders", each setting given replaces its own), the rest stay.
 func (s *Server) apiPatchWorkspace(c *gin.Context) {
-	ctx := c.Request.Context()
-	ws, err := s.store.Workspace(ctx, workspaceID(c))
+	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
-		_ = c.Error(err)
+		_ = c.Error(err) // too big: 413
 		return
 	}
-	in := s.settingsOf(ws).settingsInput
-	if err := decodeJSON(c, &in); err != nil {
-		_ = c.Error(err)
-		return
-	}
-	ws, err = s.saveWorkspaceSettings(ctx, ws.ID, in)
+	ws, err := s.saveWorkspaceSettings(c.Request.Context(), workspaceID(c), func(in *settingsInput) error {
+		return input.DecodeJSON(body, in)
+	})
 	if err != nil {
 		_ = c.Error(err)
 		return
@@ -112,56 +109,71 @@ const (
 
 var accentPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
-// saveWorkspaceSettings checks every setting (an *input.Error names the first one
-// refused), asks Slack whether a new bot token works, and saves.
-func (s *Server) saveWorkspaceSettings(ctx context.Context, workspaceID string, in settingsInput) (store.Workspace, error) {
-	out := store.WorkspaceSettings{InviteDays: in.InviteLinkDays, Reminders: in.Reminders}
-	var err error
+// saveWorkspaceSettings changes the workspace's settings as merge says (it gets the
+// current ones, locked until saved), checks every setting (an *input.Error names the
+// first one refused), asks Slack whether a new bot token works, and saves.
+func (s *Server) saveWorkspaceSettings(ctx context.Context, workspaceID string, merge func(*settingsInput) error) (store.Workspace, error) {
+	var newToken *string
+	checked := false
+	ws, err := s.store.EditWorkspace(ctx, workspaceID, func(ws store.Workspace) (store.WorkspaceSettings, error) {
+		in := s.settingsOf(ws).settingsInput
+		if err := merge(&in); err != nil {
+			return store.WorkspaceSettings{}, err
+		}
+		out, ok, err := s.checkSettings(ctx, in)
+		newToken, checked = out.SlackBotToken, ok
+		return out, err
+	})
+	if err == nil && checked { // Slack said yes: working until a send finds otherwise
+		if err := s.store.SetSlackStatus(ctx, workspaceID, *newToken, "ok", ""); err == nil {
+			now := time.Now()
+			ws.SlackStatus, ws.SlackCheckedAt = "ok", &now
+		}
+	}
+	return ws, err
+}
+
+// checkSettings checks every setting and asks Slack about a new bot token (checked says
+// it was asked and said yes).
+func (s *Server) checkSettings(ctx context.Context, in settingsInput) (out store.WorkspaceSettings, checked bool, err error) {
+	out = store.WorkspaceSettings{InviteDays: in.InviteLinkDays, Reminders: in.Reminders}
 	if out.Name, err = input.Text("name", in.Name); err != nil {
-		return store.Workspace{}, err
+		return out, false, err
 	}
 	if out.Name == "" || len([]rune(out.Name)) > maxWorkspaceName {
-		return store.Workspace{}, input.Refuse("name", "required, at most %d characters", maxWorkspaceName)
+		return out, false, input.Refuse("name", "required, at most %d characters", maxWorkspaceName)
 	}
 	if out.EmailFrom, err = senderAddress(in.EmailFrom); err != nil {
-		return store.Workspace{}, err
+		return out, false, err
 	}
 	if !accentPattern.MatchString(in.AccentColor) {
-		return store.Workspace{}, input.Refuse("accent_color", "%s is not a colour such as #3157d5", input.Quote(in.AccentColor))
+		return out, false, input.Refuse("accent_color", "%s is not a colour such as #3157d5", input.Quote(in.AccentColor))
 	}
 	out.AccentColor = strings.ToLower(in.AccentColor)
 	if out.LogoURL, err = logoURL(in.LogoURL); err != nil {
-		return store.Workspace{}, err
+		return out, false, err
 	}
 	if in.InviteLinkDays < 1 || in.InviteLinkDays > maxInviteDays {
-		return store.Workspace{}, input.Refuse("invite_link_days", "must be from 1 to %d days", maxInviteDays)
+		return out, false, input.Refuse("invite_link_days", "must be from 1 to %d days", maxInviteDays)
 	}
 	if err := in.Reminders.Check(); err != nil {
 		var ie *input.Error
 		if errors.As(err, &ie) {
 			ie.Field = "reminders." + ie.Field
 		}
-		return store.Workspace{}, err
+		return out, false, err
 	}
 	if out.Holidays, err = onboarding.WorkspaceHolidays(in.Holidays, time.Now()); err != nil {
-		return store.Workspace{}, err
+		return out, false, err
 	}
-	checked := false
 	if in.SlackBotToken != nil {
 		token := strings.TrimSpace(*in.SlackBotToken)
 		if checked, err = s.checkSlackToken(ctx, token); err != nil {
-			return store.Workspace{}, err
+			return out, false, err
 		}
 		out.SlackBotToken = &token
 	}
-	ws, err := s.store.UpdateWorkspaceSettings(ctx, workspaceID, out)
-	if err == nil && checked { // Slack said yes: working until a send finds otherwise
-		if err := s.store.SetSlackStatus(ctx, workspaceID, *out.SlackBotToken, "ok", ""); err == nil {
-			now := time.Now()
-			ws.SlackStatus, ws.SlackCheckedAt = "ok", &now
-		}
-	}
-	return ws, err
+	return out, checked, nil
 }
 
 // senderAddress checks a workspace's sender: empty (the server's), or one address with
@@ -302,11 +314,12 @@ func (s *Server) staffSaveSettings(c *gin.Context) {
 		return
 	}
 	set := s.settingsOf(ws)
-	in := set.settingsInput
-	vals, err := settingsFromForm(c, &in)
-	if err == nil {
-		_, err = s.saveWorkspaceSettings(ctx, ws.ID, in)
-	}
+	var vals map[string]string
+	_, err = s.saveWorkspaceSettings(ctx, ws.ID, func(in *settingsInput) error {
+		var err error
+		vals, err = settingsFromForm(c, in)
+		return err
+	})
 	form := &formState{Name: "settings", Values: vals}
 	if refused, err := form.refused(err); refused {
 		s.renderSettings(c, http.StatusBadRequest, settingsPage{Settings: set, Form: form})

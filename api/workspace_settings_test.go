@@ -288,3 +288,27 @@ func startState(t *testing.T, h *harness, onboardingID string) onboarding.State 
 	}
 	return in.State
 }
+
+// Admins saving different settings at once do not lose each other's changes.
+func TestWorkspaceSettingsConcurrentPatches(t *testing.T) {
+	h := newHarness(t, harnessOptions{updateTimeout: 5 * time.Second, noWorker: true})
+	tn := h.newTenant("acme")
+	patches := []map[string]any{{"invite_link_days": 5}, {"accent_color": "#111111"}, {"name": "Acme Renamed"},
+		{"reminders": map[string]any{"overdue_cap": 4}}, {"reminders": map[string]any{"before_days": 5}},
+		{"logo_url": "https://acme.example/logo.png"}, {"holidays": []string{"2027-01-01"}}}
+	done := make(chan int, len(patches))
+	for _, p := range patches {
+		go func() { done <- h.call("PATCH", "/api/v1/workspace", tn.key, p).status }()
+	}
+	for range patches {
+		if status := <-done; status != 200 {
+			t.Errorf("a PATCH answered %d", status)
+		}
+	}
+	got := h.call("GET", "/api/v1/workspace", tn.key, nil).expect(t, 200).body
+	rem := got["reminders"].(map[string]any)
+	if got["invite_link_days"] != 5.0 || got["accent_color"] != "#111111" || got["name"] != "Acme Renamed" ||
+		rem["overdue_cap"] != 4.0 || rem["before_days"] != 5.0 || got["logo_url"] == "" || len(got["holidays"].([]any)) != 1 {
+		t.Errorf("a concurrent change was lost: %v", got)
+	}
+}

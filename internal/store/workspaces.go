@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/onboard-oss/onboard/internal/onboarding"
 )
 
@@ -121,14 +123,36 @@ type WorkspaceSettings struct {
 	SlackBotToken *string
 }
 
-// UpdateWorkspaceSettings writes an admin's settings and returns the workspace.
-func (s *Store) UpdateWorkspaceSettings(ctx context.Context, id string, ws WorkspaceSettings) (Workspace, error) {
+// EditWorkspace changes a workspace's settings: edit gets the workspace as it is, locked
+// until the change is written, and returns the settings to write (or an error, and
+// nothing is written). Two admins saving at once do not lose each other's changes.
+func (s *Store) EditWorkspace(ctx context.Context, id string, edit func(Workspace) (WorkspaceSettings, error)) (Workspace, error) {
+	var w Workspace
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &w, `SELECT `+workspaceColumns+` FROM workspaces WHERE id = $1 FOR UPDATE`, id); err != nil {
+			return notFound(err)
+		}
+		settings, err := edit(w)
+		if err != nil {
+			return err
+		}
+		w, err = updateWorkspaceSettings(ctx, tx, id, settings)
+		return err
+	})
+	if err != nil {
+		return Workspace{}, fmt.Errorf("store: edit workspace: %w", err)
+	}
+	return w, nil
+}
+
+// updateWorkspaceSettings writes an admin's settings and returns the workspace.
+func updateWorkspaceSettings(ctx context.Context, tx *sqlx.Tx, id string, ws WorkspaceSettings) (Workspace, error) {
 	var w Workspace
 	token, replace := "", ws.SlackBotToken != nil
 	if replace {
 		token = *ws.SlackBotToken
 	}
-	err := s.db.GetContext(ctx, &w, `
+	err := tx.GetContext(ctx, &w, `
 		UPDATE workspaces SET name = $2, email_from = $3, accent_color = $4, logo_url = $5, invite_days = $6,
 			reminder_settings = $7, holidays = $8,
 			slack_bot_token = CASE WHEN $9 THEN $10 ELSE slack_bot_token END,
@@ -140,7 +164,7 @@ func (s *Store) UpdateWorkspaceSettings(ctx context.Context, id string, ws Works
 		JSON[onboarding.ReminderSettings]{V: ws.Reminders, Valid: ws.Reminders != onboarding.DefaultReminderSettings()},
 		StringList(ws.Holidays), replace, token)
 	if err != nil {
-		return Workspace{}, fmt.Errorf("store: update workspace settings: %w", notFound(err))
+		return Workspace{}, notFound(err)
 	}
 	return w, nil
 }
