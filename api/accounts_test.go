@@ -232,6 +232,10 @@ func TestStaffManageAccountsAndStartAnOnboarding(t *testing.T) {
 		!strings.Contains(page, "Mon 1 Mar 2027") {
 		t.Fatalf("preview:\n%s", page)
 	}
+	pq := url.Values{"csrf_token": {csrf}, "account_id": {accountID}, "plan": {"standard-saas"}, "start_date": {"2027-03-01"}}
+	if status, page, _ = fetch(t, csm, "POST", base+"/onboardings/preview", pq); status != 200 || !strings.Contains(page, `id="preview"`) {
+		t.Errorf("preview by POST: %d", status)
+	}
 	q.Set("start_date", "2027-02-30")
 	if status, page, _ = fetch(t, csm, "GET", base+"/onboardings/new?"+q.Encode(), nil); status != 400 || !strings.Contains(page, "start_date") {
 		t.Errorf("a bad start date: %d", status)
@@ -255,6 +259,15 @@ func TestStaffManageAccountsAndStartAnOnboarding(t *testing.T) {
 		t.Errorf("another workspace's account: %d", status)
 	}
 
+	// The list names each account's CSM.
+	casey, err := h.store.StaffUserByEmail(context.Background(), "casey@vendor.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.call("PATCH", "/api/v1/accounts/"+accountID, tn.key, map[string]any{"csm_id": casey.ID}).expect(t, 200)
+	if status, page, _ = fetch(t, csm, "GET", base+"/accounts", nil); status != 200 || !strings.Contains(page, "<td>Staff csm</td>") {
+		t.Errorf("accounts list with a CSM: %d", status)
+	}
 	// Another workspace's account is not found; a viewer cannot change anything.
 	if status, _, _ = fetch(t, csm, "GET", base+"/accounts/"+other.account.ID, nil); status != 404 {
 		t.Errorf("another workspace's account page: %d", status)

@@ -99,14 +99,18 @@ func (s *Server) renderErrors(c *gin.Context) {
 	s.writeError(c)
 }
 
-// writeError answers with the last error recorded on c, unless a response was written.
+// writeError answers with the last error recorded on c, unless a response was written;
+// a 5xx is logged with its cause either way (a page that failed half-way answered already).
 func (s *Server) writeError(c *gin.Context) {
-	if len(c.Errors) == 0 || c.Writer.Written() {
+	if len(c.Errors) == 0 {
 		return
 	}
 	e := classify(c.Errors.Last().Err)
 	if e.Status >= 500 {
 		s.log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "status", e.Status, "error", c.Errors.Last().Err)
+	}
+	if c.Writer.Written() {
+		return
 	}
 	if e.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(e.RetryAfter))

@@ -84,7 +84,9 @@ func (s *Server) renderTaskWith(c *gin.Context, status int, d store.OnboardingDe
 	done := map[string]bool{}
 	for _, other := range d.Tasks {
 		done[other.Key] = other.Status.Done()
-		if other.CustomerVisible && !other.Status.Done() && other.Key != t.Key {
+	}
+	for _, other := range d.WaitableFor(t.Key) {
+		if other.CustomerVisible {
 			page.OpenSteps = append(page.OpenSteps, other)
 		}
 	}
@@ -167,6 +169,10 @@ func (s *Server) portalTaskAction(c *gin.Context) {
 		return
 	}
 	blockedBy := c.PostForm("blocked_by")
+	if action == onboarding.ActionBlock && blockedBy == "" && reason == "" {
+		s.renderTask(c, http.StatusBadRequest, d, t, "Say what is in the way, or choose the step you are waiting for.", reason)
+		return
+	}
 	if blockedBy != "" && !visibleTask(d, blockedBy) { // a hidden step is not theirs to name
 		s.renderTask(c, http.StatusBadRequest, d, t, "Choose one of the steps listed, or describe what is in the way.", reason)
 		return

@@ -65,7 +65,8 @@ func TestPortfolioFiltersAndCharts(t *testing.T) {
 				strings.Contains(page, `id="row-`+theirs), want)
 		}
 	}
-	for _, q := range []string{"?health=great", "?status=dormant", "?sort=random", "?csm=someone", "?q=" + strings.Repeat("q", 201)} {
+	for _, q := range []string{"?health=great", "?status=dormant", "?sort=random", "?csm=someone", "?q=" + strings.Repeat("q", 201),
+		"?plan=nope", "?csm=" + other.account.ID} {
 		if status, _ := get(q); status != 400 {
 			t.Errorf("%s: %d, want 400", q, status)
 		}

@@ -76,6 +76,7 @@ func (s *Server) routes(r *gin.Engine) {
 	staffIn.POST("/accounts/:id/contacts/:contact_id/archive", s.csrfSession, requireChanger, s.staffArchiveContact(true))
 	staffIn.POST("/accounts/:id/contacts/:contact_id/restore", s.csrfSession, requireChanger, s.staffArchiveContact(false))
 	staffIn.GET("/onboardings/new", s.staffNewOnboarding)
+	staffIn.POST("/onboardings/preview", s.csrfSession, s.staffNewOnboarding)
 	staffIn.POST("/onboardings", s.csrfSession, requireChanger, s.staffStartOnboarding)
 	staffIn.GET("/settings", s.staffSettings)
 	staffIn.POST("/settings", s.csrfSession, requireAdmin, s.staffSaveSettings)

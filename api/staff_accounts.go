@@ -23,6 +23,14 @@ type accountsPage struct {
 	CanChange bool
 }
 
+// CSMName is the name of the staff member with the id, "" for none.
+func (p accountsPage) CSMName(id *string) string {
+	if id == nil {
+		return ""
+	}
+	return p.CSMNames[*id]
+}
+
 // accountFields are the account form's fields.
 var accountFields = []string{"name", "external_id", "timezone", "csm_id", "slack_channel", "allowed_domains"}
 
@@ -149,6 +157,7 @@ type accountPage struct {
 	Form      *formState
 	Refused   *formState
 	CanChange bool
+	Saved     bool
 }
 
 // ContactForm is the form of a contact (id, or "new"): as typed when it was refused.
@@ -178,7 +187,7 @@ func (s *Server) renderAccount(c *gin.Context, status int, form, contact *formSt
 		_ = c.Error(notFoundAs(err, "account"))
 		return
 	}
-	data := accountPage{Account: a, Form: form, Refused: contact}
+	data := accountPage{Account: a, Form: form, Refused: contact, Saved: c.Query("saved") == "1" && form == nil}
 	if data.Form == nil {
 		in := inputOfAccount(a)
 		data.Form = &formState{Name: "account", Values: map[string]string{"name": in.Name, "timezone": in.Timezone,

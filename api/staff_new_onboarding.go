@@ -44,11 +44,15 @@ type previewPhase struct {
 var newOnboardingFields = []string{"account_id", "plan", "start_date", "target_go_live", "csm_id"}
 
 // staffNewOnboarding shows the form; with a plan chosen it previews the dates. Its values
-// come from the query, so "Preview" is a plain GET and the page can be linked to.
+// come from the query (a link: ?account=) or, for "Preview dates", the posted form (a
+// POST, so the form's token stays out of the address).
 func (s *Server) staffNewOnboarding(c *gin.Context) {
 	form := &formState{Name: "onboarding", Values: map[string]string{}}
 	for _, f := range newOnboardingFields {
 		form.Values[f] = c.Query(f)
+		if c.Request.Method == http.MethodPost { // "Preview dates": the form, posted with its token
+			form.Values[f] = c.PostForm(f)
+		}
 	}
 	if form.Values["account_id"] == "" {
 		form.Values["account_id"] = c.Query("account")

@@ -32,8 +32,6 @@ type staffDetail struct {
 	Activity  []activityLine
 	RequestID string
 	Error     string
-	// OpenTasks are the tasks not done yet: what a task can be blocked by.
-	OpenTasks []store.OnboardingTask
 }
 
 // staffPhase is a phase with its task rows.
@@ -85,7 +83,6 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone), WorkflowURL: s.cfg.WorkflowURL(d.WorkflowID),
 		Messages: messages, CanChange: u.CanChange(), RequestID: newRequestID(), Error: problem}
 	data.Paused, data.UTC, data.Activity = d.Status == onboarding.StatusPaused, time.UTC, activityLines(activity, d.Tasks)
-	data.OpenTasks = d.TasksWhere(func(t store.OnboardingTask) bool { return !t.Status.Done() })
 	if data.CanChange {
 		data.Lifecycle = onboarding.LifecycleActionsFrom(d.Status)
 	}
@@ -97,7 +94,13 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 		data.Contacts = append(data.Contacts, contactView{Contact: ct, Invited: invited[ct.Email], Undeliverable: ct.EmailStatus != store.EmailOK})
 	}
 	for _, p := range phaseViews(d, func(store.OnboardingTask) bool { return true }) {
-		data.Phases = append(data.Phases, staffPhase{Phase: p.Phase, Tasks: staffTaskViews(p.Tasks, data.CanChange && d.Status.TakesTaskActions())})
+		views := staffTaskViews(p.Tasks, data.CanChange && d.Status.TakesTaskActions())
+		for i := range views {
+			if views[i].CanBlock {
+				views[i].WaitFor = d.WaitableFor(views[i].Key)
+			}
+		}
+		data.Phases = append(data.Phases, staffPhase{Phase: p.Phase, Tasks: views})
 	}
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, status, "staff/onboarding", view{Title: d.AccountName, CSRF: se.CSRFToken, User: u.Name, Data: data,

@@ -115,6 +115,9 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 	if _, ok := store.PortfolioSorts[f.Sort]; err == nil && f.Sort != "" && !ok {
 		err = input.Refuse("sort", "want one of attention, account, target, forecast, progress, idle, newest")
 	}
+	if _, ok := s.engine.Plans.Template(f.Plan); err == nil && f.Plan != "" && !ok {
+		err = input.Refuse("plan", "unknown plan %s; available: %s", input.Quote(f.Plan), s.engine.Plans.Keys())
+	}
 	if err != nil {
 		_ = c.Error(err)
 		return
@@ -125,9 +128,13 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	csms, _, err := s.csms(c)
+	csms, names, err := s.csms(c)
 	if err != nil {
 		_ = c.Error(err)
+		return
+	}
+	if _, ok := names[sf.CSMID]; sf.CSMID != "" && !ok {
+		_ = c.Error(input.Refuse("csm", "no staff member of this workspace has the id %s", input.Quote(sf.CSMID)))
 		return
 	}
 	data := portfolioPage{Filter: f, CSMs: csms, Plans: s.engine.Plans.Templates(), Statuses: onboarding.Statuses,

@@ -20,6 +20,8 @@ type staffTaskView struct {
 	CanBlock bool
 	// CanMove offers to change the due date.
 	CanMove bool
+	// WaitFor are the tasks it can be blocked by.
+	WaitFor []store.OnboardingTask
 }
 
 var staffLabels = map[onboarding.Action]string{onboarding.ActionStart: "Start", onboarding.ActionComplete: "Complete",

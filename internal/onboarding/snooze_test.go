@@ -62,7 +62,9 @@ func TestBlockedByAnotherTask(t *testing.T) {
 		a    TaskAction
 		code string
 	}{
-		{block("a", "brand_assets", "nope", ""), CodeUnknownTask},
+		{block("a", "brand_assets", "nope", ""), CodeInvalidInput},
+		{block("a2", "welcome_call", "company_profile", ""), CodeInvalidInput}, // company_profile depends on welcome_call
+		{block("a3", "company_profile", "training", ""), CodeInvalidInput},     // training waits on company_profile, two steps down
 		{block("b", "brand_assets", "brand_assets", ""), CodeInvalidInput},
 		{block("c", "brand_assets", "", ""), CodeInvalidInput}, // neither a task nor a reason
 		{TaskAction{RequestID: "d", TaskKey: "welcome_call", Action: ActionStart, BlockedBy: "brand_assets", Actor: "staff:s"}, CodeInvalidInput},
@@ -77,6 +79,10 @@ func TestBlockedByAnotherTask(t *testing.T) {
 	ts, _ := s.Task("welcome_call")
 	if ts.Status != TaskBlocked || ts.BlockedBy != "brand_assets" {
 		t.Fatalf("blocked: %+v", ts)
+	}
+	// A loop through blocks: brand_assets may not wait for welcome_call, which waits for it.
+	if _, err := s.Apply(block("e2", "brand_assets", "welcome_call", ""), now); codeOf(err) != CodeInvalidInput {
+		t.Errorf("a loop of blocks: %v", err)
 	}
 	if _, err := s.Apply(TaskAction{RequestID: "f", TaskKey: "welcome_call", Action: ActionUnblock, Actor: "staff:s"}, now); err != nil {
 		t.Fatal(err)

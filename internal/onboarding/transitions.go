@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/onboard-oss/onboard/internal/input"
 )
 
 // Action is something a person does to a task.
@@ -148,11 +150,14 @@ func (s *State) validateFor(ts *TaskState, a TaskAction) error {
 			by, ok := s.Task(a.BlockedBy)
 			switch {
 			case !ok:
-				return reject(CodeUnknownTask, "blocked_by: there is no task %q in this onboarding", a.BlockedBy)
+				return reject(CodeInvalidInput, "blocked_by: there is no task %s in this onboarding", input.Quote(a.BlockedBy))
 			case a.BlockedBy == ts.Key:
 				return reject(CodeInvalidInput, "blocked_by: a task cannot wait for itself")
 			case by.Status.Done():
 				return reject(CodeInvalidInput, "blocked_by: task %q is %s already", a.BlockedBy, by.Status.Label())
+			case WaitsOn(s.waitEdges, a.BlockedBy, ts.Key):
+				return reject(CodeInvalidInput, "blocked_by: task %q waits for task %q, so it cannot be what %q waits for",
+					a.BlockedBy, ts.Key, ts.Key)
 			}
 		}
 		r := strings.TrimSpace(a.Reason)
@@ -378,4 +383,37 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// WaitsOn reports whether task from waits on task to, itself or through what it depends
+// on or is blocked by (edges lists both for a key): blocking to by from would then be a
+// wait that never ends. Pages use it to offer only tasks that can be waited for.
+func WaitsOn(edges func(key string) []string, from, to string) bool {
+	seen := map[string]bool{}
+	next := []string{from}
+	for len(next) > 0 {
+		k := next[len(next)-1]
+		next = next[:len(next)-1]
+		if k == to {
+			return true
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		next = append(next, edges(k)...)
+	}
+	return false
+}
+
+// waitEdges is what a task of s waits on: its dependencies and the task it is blocked by.
+func (s *State) waitEdges(key string) []string {
+	var out []string
+	if t, _, ok := s.Plan.Task(key); ok {
+		out = append(out, t.DependsOn...)
+	}
+	if ts, ok := s.Task(key); ok && ts.BlockedBy != "" {
+		out = append(out, ts.BlockedBy)
+	}
+	return out
 }

@@ -76,6 +76,8 @@ type Wait struct {
 	Key, Title string
 	// Visible says the customer may see the task's name.
 	Visible bool
+	// Done says the task waited for is done (a blocked task may be unblocked now).
+	Done bool
 }
 
 // annotateWaits fills in each task's BlockedByTask (the task it was blocked by) and
@@ -88,7 +90,7 @@ func (d *OnboardingDetail) annotateWaits() {
 	for i := range d.Tasks {
 		t := &d.Tasks[i]
 		if by, ok := byKey[t.BlockedBy]; ok && t.Status == onboarding.TaskBlocked {
-			t.BlockedByTask = &Wait{Key: by.Key, Title: by.Title, Visible: by.CustomerVisible}
+			t.BlockedByTask = &Wait{Key: by.Key, Title: by.Title, Visible: by.CustomerVisible, Done: by.Status.Done()}
 		}
 		if t.Status.Done() || t.Status == onboarding.TaskBlocked {
 			continue
@@ -114,4 +116,29 @@ func (s *Store) OnboardingDetailByID(ctx context.Context, id string) (Onboarding
 		return OnboardingDetail{}, err
 	}
 	return list[0], nil
+}
+
+// WaitableFor lists the open tasks the task key may be blocked by: not itself, not done,
+// and none that waits on it already (through dependencies or blocks), which would be a
+// wait that never ends (onboarding.WaitsOn).
+func (d OnboardingDetail) WaitableFor(key string) []OnboardingTask {
+	byKey := make(map[string]OnboardingTask, len(d.Tasks))
+	for _, t := range d.Tasks {
+		byKey[t.Key] = t
+	}
+	edges := func(k string) []string {
+		t := byKey[k]
+		out := append([]string(nil), t.DependsOn...)
+		if t.BlockedBy != "" {
+			out = append(out, t.BlockedBy)
+		}
+		return out
+	}
+	var out []OnboardingTask
+	for _, t := range d.Tasks {
+		if t.Key != key && !t.Status.Done() && !onboarding.WaitsOn(edges, t.Key, key) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
