@@ -279,4 +279,12 @@ func TestBlockedByAnotherTask(t *testing.T) {
 		!strings.Contains(body, "Waiting on Review the sales-to-CS handoff, which is blocked") {
 		t.Errorf("the staff page does not show what waits for what")
 	}
+	// Once what it waited for is done, the task is unblocked by itself.
+	o = h.call("POST", base+"/tasks/welcome-pack/complete", tn.key, nil).expect(t, 200).body
+	if got := task(o, "internal-handoff"); got["status"] != "pending" || got["blocked_by"] != nil {
+		t.Errorf("after its blocker was done: %v", got)
+	}
+	if got := task(o, "kickoff-call"); got["waiting_on"] != nil {
+		t.Errorf("kickoff-call still waits: %v", got)
+	}
 }

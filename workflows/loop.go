@@ -16,6 +16,9 @@ import (
 func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error) {
 	w.upsertSearchAttributes(ctx) // once per run: a run after continue-as-new starts afresh
 	w.enableNudging(ctx)
+	if !w.state.AutoUnblock && workflow.GetVersion(ctx, changeAutoUnblock, workflow.DefaultVersion, 1) == 1 {
+		w.state.AutoUnblock = true
+	}
 	w.resume(ctx)
 	w.refreshHealth(ctx) // an onboarding started with a past start date may be late already
 	for !w.state.Terminal() {
@@ -246,6 +249,10 @@ func (w *onboardingWorkflow) enableNudging(ctx workflow.Context) {
 	}
 	w.state.EnableNudging(policy, workflow.Now(ctx))
 }
+
+// changeAutoUnblock is the GetVersion change ID under which a task blocked by another
+// is unblocked when that one is done; runs before it (and their replays) leave it blocked.
+const changeAutoUnblock = "auto-unblock-when-blocker-done"
 
 // changeWorkspacePolicy is the GetVersion change ID under which reminders follow the
 // workspace's policy the onboarding started with; before it (or on a worker that does

@@ -46,8 +46,9 @@ import (
 // recording ran inside a sending window), a pause and resume through the lifecycle Update,
 // a snooze and a moved due date through their Updates; v6: reminders follow the
 // workspace's policy (GetVersion "workspace-reminder-policy"), and staff snooze a vendor
-// task's reminders.
-const recordedHistory = "testdata/onboarding_v6.json"
+// task's reminders; v7: a task blocked by another is unblocked when that one is done
+// (GetVersion "auto-unblock-when-blocker-done").
+const recordedHistory = "testdata/onboarding_v7.json"
 
 func TestReplayCommittedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
@@ -87,6 +88,9 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	block.Reason = "waiting for the customer's IT team"
 	r.apply(ctx, "u-2", block, true)
 	r.apply(ctx, "u-3", act("r-3", "intake", onboarding.ActionUnblock), true)
+	waits := act("r-3b", "configure", onboarding.ActionBlock)
+	waits.BlockedBy = "intake" // unblocked by itself when intake is done (v7)
+	r.apply(ctx, "u-3b", waits, true)
 	r.apply(ctx, "u-4", act("r-4", "intake", onboarding.ActionComplete), true)
 	r.apply(ctx, "u-4-again", act("r-4", "intake", onboarding.ActionComplete), false) // a double click
 	r.signal(ctx, act("r-5", "welcome", onboarding.ActionSkip))
@@ -102,8 +106,8 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	if err := r.run.Get(ctx, &res); err != nil {
 		t.Fatalf("workflow: %v", err)
 	}
-	if res.Status != onboarding.StatusCompleted || res.Version != 13 {
-		t.Errorf("result %+v, want completed at version 13", res)
+	if res.Status != onboarding.StatusCompleted || res.Version != 14 {
+		t.Errorf("result %+v, want completed at version 14", res)
 	}
 	o, err := r.store.Onboarding(ctx, r.state.WorkspaceID, r.state.OnboardingID)
 	if err != nil {

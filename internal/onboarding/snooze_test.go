@@ -98,3 +98,31 @@ func TestBlockedByAnotherTask(t *testing.T) {
 		t.Errorf("blocked by a done task: %v", err)
 	}
 }
+
+// With AutoUnblock (runs from the version that does it) a task blocked by another is
+// unblocked when that one is done; without, it stays blocked, as it did.
+func TestAutoUnblockWhenTheBlockerIsDone(t *testing.T) {
+	for _, auto := range []bool{true, false} {
+		now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+		s, err := New(NewInput{OnboardingID: "o", Plan: testPlan(), StartDate: now, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.AutoUnblock = auto
+		if _, err := s.Apply(TaskAction{RequestID: "b", TaskKey: "brand_assets", Action: ActionBlock, BlockedBy: "welcome_call",
+			Actor: "staff:s", ActorSide: OwnerVendor}, now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Apply(TaskAction{RequestID: "c", TaskKey: "welcome_call", Action: ActionComplete, Actor: "staff:s",
+			ActorSide: OwnerVendor}, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		ts, _ := s.Task("brand_assets")
+		if blocked := ts.Status == TaskBlocked; blocked == auto {
+			t.Errorf("auto-unblock %v: brand_assets is %s (blocked by %q)", auto, ts.Status, ts.BlockedBy)
+		}
+		if auto && (ts.BlockedBy != "" || ts.BlockedFor != time.Hour) {
+			t.Errorf("after auto-unblock: blocked by %q, blocked for %v", ts.BlockedBy, ts.BlockedFor)
+		}
+	}
+}

@@ -145,7 +145,10 @@ type State struct {
 	// (a workspace that never set one, or a run from before workspaces could) means
 	// DefaultReminderPolicy. Reminders begin with it; see ReminderPolicyAtStart.
 	WorkspacePolicy *ReminderPolicy `json:"workspace_policy,omitempty"`
-	Tasks           []TaskState     `json:"tasks"` // in plan order
+	// AutoUnblock unblocks a task blocked by another as soon as that one is done. The
+	// workflow turns it on (behind a GetVersion) for runs from the version that does it.
+	AutoUnblock bool        `json:"auto_unblock,omitempty"`
+	Tasks       []TaskState `json:"tasks"` // in plan order
 	// Version rises by one with every accepted change; the read model keeps the highest.
 	Version int64 `json:"version"`
 	// LastCustomerActivity is when a customer-side action last happened.

@@ -227,6 +227,9 @@ func (s *State) Apply(a TaskAction, now time.Time) (bool, error) {
 	}
 	ts, _ := s.Task(a.TaskKey)
 	applyTo(ts, a, now)
+	if s.AutoUnblock && ts.Status.Done() {
+		s.unblockWaitersOf(ts.Key, now)
+	}
 	if s.customerActivity(a) {
 		s.LastCustomerActivity = now
 	}
@@ -416,4 +419,14 @@ func (s *State) waitEdges(key string) []string {
 		out = append(out, ts.BlockedBy)
 	}
 	return out
+}
+
+// unblockWaitersOf unblocks the tasks blocked by key, which is done: what they waited for
+// has happened.
+func (s *State) unblockWaitersOf(key string, now time.Time) {
+	for i := range s.Tasks {
+		if w := &s.Tasks[i]; w.Status == TaskBlocked && w.BlockedBy == key {
+			applyTo(w, TaskAction{Action: ActionUnblock}, now)
+		}
+	}
 }
