@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -12,9 +13,13 @@ import (
 )
 
 const (
-	sessionCookie = "onboard_session"
-	csrfCookie    = "onboard_csrf"
-	csrfField     = "csrf_token"
+	// The portal and the dashboard keep their sessions in cookies of their own, so a
+	// person signed in to both in one browser (a CSM trying the customer's view) stays
+	// signed in to both.
+	portalCookie = "onboard_portal"
+	staffCookie  = "onboard_staff"
+	csrfCookie   = "onboard_csrf"
+	csrfField    = "csrf_token"
 	// A session ends 14 days after sign-in, or sooner when unused: a customer comes back
 	// weekly, a vendor's dashboard is not left open overnight on a shared machine.
 	sessionTTL  = 14 * 24 * time.Hour
@@ -57,7 +62,7 @@ func (s *Server) requireAPIKey(c *gin.Context) {
 // session loads the signed-in session from its cookie: false without a valid one, and an
 // error when the database cannot say (an outage is not a sign-out).
 func (s *Server) session(c *gin.Context) (store.Session, bool, error) {
-	raw, err := c.Cookie(sessionCookie)
+	raw, err := c.Cookie(sessionCookieOf(c))
 	if err != nil || raw == "" {
 		return store.Session{}, false, nil
 	}
@@ -135,8 +140,20 @@ func (s *Server) startSession(c *gin.Context, se store.Session) error {
 	if err := s.store.CreateSession(c.Request.Context(), se); err != nil {
 		return err
 	}
-	s.setCookie(c, sessionCookie, token, int(sessionTTL.Seconds()))
+	name := portalCookie
+	if se.StaffUserID != nil {
+		name = staffCookie
+	}
+	s.setCookie(c, name, token, int(sessionTTL.Seconds()))
 	return nil
+}
+
+// sessionCookieOf is the session cookie of the part of the app a request is for.
+func sessionCookieOf(c *gin.Context) string {
+	if strings.HasPrefix(c.Request.URL.Path, "/staff") {
+		return staffCookie
+	}
+	return portalCookie
 }
 
 // signoutEverywhere ends every session of the signed-in contact or staff user, on every
@@ -154,15 +171,15 @@ func (s *Server) signoutEverywhere(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
-	s.setCookie(c, sessionCookie, "", -1)
+	s.setCookie(c, sessionCookieOf(c), "", -1)
 	c.Redirect(http.StatusSeeOther, "/")
 }
 
 func (s *Server) signout(c *gin.Context) {
-	if raw, err := c.Cookie(sessionCookie); err == nil {
+	if raw, err := c.Cookie(sessionCookieOf(c)); err == nil {
 		_ = s.store.DeleteSession(c.Request.Context(), auth.Hash(raw))
 	}
-	s.setCookie(c, sessionCookie, "", -1)
+	s.setCookie(c, sessionCookieOf(c), "", -1)
 	c.Redirect(http.StatusSeeOther, "/")
 }
 

@@ -42,3 +42,31 @@ func TestPortalReminderPreference(t *testing.T) {
 		t.Errorf("stored: %+v %v", cts, err)
 	}
 }
+
+// A CSM signed in to the dashboard who opens a customer's portal link in the same
+// browser stays signed in to both: each side has its own session cookie.
+func TestStaffAndPortalSessionsLiveSideBySide(t *testing.T) {
+	h := newHarness(t, harnessOptions{updateTimeout: 5 * time.Second, noWorker: true})
+	tn := h.newTenant("acme")
+	c := h.staffClient(tn, "casey@vendor.example", "csm")
+	link := h.magicLink(tn.workspace.ID, tn.account.ID, "pat@acme.example", time.Hour)
+	_, signin, _ := fetch(t, c, "GET", h.server.URL+link, nil)
+	if status, _, _ := fetch(t, c, "POST", h.server.URL+link, url.Values{"csrf_token": {csrfOf(t, signin)}}); status != 303 {
+		t.Fatalf("portal sign-in: %d", status)
+	}
+	if status, _, _ := fetch(t, c, "GET", h.server.URL+"/portal/settings", nil); status != 200 {
+		t.Errorf("portal: %d", status)
+	}
+	if status, _, loc := fetch(t, c, "GET", h.server.URL+"/staff/accounts", nil); status != 200 {
+		t.Errorf("dashboard after a portal sign-in: %d %s", status, loc)
+	}
+	// Signing out of the portal leaves the dashboard signed in.
+	_, page, _ := fetch(t, c, "GET", h.server.URL+"/portal/settings", nil)
+	fetch(t, c, "POST", h.server.URL+"/portal/signout", url.Values{"csrf_token": {csrfOf(t, page)}})
+	if status, _, _ := fetch(t, c, "GET", h.server.URL+"/staff/accounts", nil); status != 200 {
+		t.Errorf("dashboard after the portal sign-out: %d", status)
+	}
+	if status, _, _ := fetch(t, c, "GET", h.server.URL+"/portal/settings", nil); status != 303 {
+		t.Errorf("portal after its sign-out: %d", status)
+	}
+}
