@@ -32,12 +32,28 @@ func browser(t *testing.T) context.Context {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1200, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	watchSecurityLog(t, ctx)
-	return ctx
+	// Chromium now and then exits while starting on a loaded machine: start it again
+	// (up to three times) rather than fail a test that has not begun.
+	for attempt := 1; ; attempt++ {
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(allocCtx)
+		_, err := chromedp.Run(ctx, chromedp.Navigate("about:blank")) // starts the browser
+		if err != nil && attempt < 3 {
+			t.Logf("chromium did not start (attempt %d): %v", attempt, err)
+			cancelCtx()
+			cancelAlloc()
+			continue
+		}
+		if err != nil {
+			cancelCtx()
+			cancelAlloc()
+			t.Fatalf("chromium did not start: %v", err)
+		}
+		ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+		t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+		watchSecurityLog(t, ctx)
+		return ctx
+	}
 }
 
 // watchSecurityLog fails the test when the browser reports a Content-Security-Policy
