@@ -235,7 +235,7 @@ func (ev *event) reminder() []delivery {
 		return nil
 	}
 	snooze := auth.SnoozeLink(ev.cfg.BaseURL, ev.cfg.Secret, auth.Snooze{OnboardingID: ev.onboarding.ID,
-		Tasks: ev.taskKeys, Days: 2, Expires: snoozeLinkExpiry(time.Now())})
+		Tasks: ev.taskKeys, Days: int(onboarding.SnoozeFor / (24 * time.Hour)), Expires: snoozeLinkExpiry(time.Now())})
 	var out []delivery
 	for _, d := range ev.toContacts("Open your portal", ev.cfg.BaseURL+"/portal") {
 		if tasks := remindedOf(ev.contactByID(d.to.contactID), ev.tasks); len(tasks) > 0 {

@@ -272,7 +272,11 @@ func (s *Server) staffSaveContact(c *gin.Context) {
 		return
 	}
 	id := c.Param("contact_id")
-	form := readForm(c, "contact:"+orDefault(id, "new"), "name", "email")
+	name := "contact:new"
+	if id != "" {
+		name = "contact:" + id
+	}
+	form := readForm(c, name, "name", "email")
 	in := contactInput{}
 	if in.Name, err = input.Text("name", form.Value("name")); err == nil {
 		in.Email, err = input.Text("email", form.Value("email"))
@@ -322,11 +326,4 @@ func (s *Server) staffArchiveContact(archive bool) gin.HandlerFunc {
 		}
 		c.Redirect(http.StatusSeeOther, "/staff/accounts/"+ct.AccountID+"#contacts")
 	}
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

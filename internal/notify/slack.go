@@ -25,6 +25,16 @@ func NewSlack(apiURL string) *Slack {
 	return &Slack{apiURL: apiURL, http: &http.Client{Timeout: 30 * time.Second}}
 }
 
+// Client is a Slack Web API client with the token, on this poster's address and HTTP
+// client, with any further options (an app-level token, say).
+func (s *Slack) Client(token string, opts ...slack.Option) *slack.Client {
+	opts = append([]slack.Option{slack.OptionHTTPClient(s.http)}, opts...)
+	if s.apiURL != "" {
+		opts = append(opts, slack.OptionAPIURL(s.apiURL))
+	}
+	return slack.New(token, opts...)
+}
+
 // SlackPost is one message to post.
 type SlackPost struct {
 	Token string
@@ -54,11 +64,7 @@ func (s *Slack) Post(ctx context.Context, p SlackPost) (string, error) {
 	if p.Token == "" {
 		return "", &SendError{Permanent: true, Err: ErrSlackToken}
 	}
-	opts := []slack.Option{slack.OptionHTTPClient(s.http)}
-	if s.apiURL != "" {
-		opts = append(opts, slack.OptionAPIURL(s.apiURL))
-	}
-	api := slack.New(p.Token, opts...)
+	api := s.Client(p.Token)
 	channel, err := s.channel(ctx, api, p)
 	if err != nil {
 		return "", classifySlack(err)
@@ -148,11 +154,7 @@ func IsTokenError(err error) bool { return errors.Is(err, ErrSlackToken) }
 // Check asks Slack whether it accepts a bot token (auth.test) and returns the bot's name
 // and its Slack workspace's. A token Slack refuses is ErrSlackToken.
 func (s *Slack) Check(ctx context.Context, token string) (bot, team string, err error) {
-	opts := []slack.Option{slack.OptionHTTPClient(s.http)}
-	if s.apiURL != "" {
-		opts = append(opts, slack.OptionAPIURL(s.apiURL))
-	}
-	res, err := slack.New(token, opts...).AuthTestContext(ctx)
+	res, err := s.Client(token).AuthTestContext(ctx)
 	if err != nil {
 		return "", "", classifySlack(err)
 	}

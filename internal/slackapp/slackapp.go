@@ -43,6 +43,7 @@ type Listener struct {
 	// HTTP posts the replies to Slack's response URLs.
 	HTTP *http.Client
 
+	api      *notify.Slack // Slack's Web API at APIURL
 	inFlight sync.WaitGroup
 }
 
@@ -50,6 +51,10 @@ type Listener struct {
 // that ends is opened again after a pause growing to a minute; an app token Slack refuses
 // is reported once and given up on (it changes only with the configuration).
 func (l *Listener) Run(ctx context.Context) error {
+	l.api = notify.NewSlack(l.APIURL)
+	if l.HTTP == nil {
+		l.HTTP = &http.Client{Timeout: 10 * time.Second}
+	}
 	wait := time.Second
 	for {
 		started := time.Now()
@@ -78,14 +83,7 @@ var errAppToken = errors.New("slack: the app-level token was refused")
 
 // run holds one Socket Mode client until it stops.
 func (l *Listener) run(ctx context.Context) error {
-	opts := []slack.Option{slack.OptionAppLevelToken(l.AppToken)}
-	if l.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(withSlash(l.APIURL)))
-	}
-	client := socketmode.New(slack.New("", opts...))
-	if l.HTTP == nil {
-		l.HTTP = &http.Client{Timeout: 10 * time.Second}
-	}
+	client := socketmode.New(l.api.Client("", slack.OptionAppLevelToken(l.AppToken)))
 	connCtx, cancel := context.WithCancel(ctx)
 	defer cancel() // ends the client when this run gives up on it
 	runErr := make(chan error, 1)
@@ -244,11 +242,7 @@ func (l *Listener) staffUser(ctx context.Context, ws store.Workspace, slackUserI
 	if token == "" {
 		return store.StaffUser{}, refuse("%s has no Slack bot token to check who you are", ws.Name)
 	}
-	opts := []slack.Option{slack.OptionHTTPClient(l.HTTP)}
-	if l.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(withSlash(l.APIURL)))
-	}
-	api := slack.New(token, opts...)
+	api := l.api.Client(token)
 	su, err := api.GetUserInfoContext(ctx, slackUserID)
 	if err != nil {
 		l.Log.Warn("slack: looking up a user failed", "workspace_id", ws.ID, "error", err)
@@ -340,13 +334,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-func withSlash(u string) string {
-	if !strings.HasSuffix(u, "/") {
-		return u + "/"
-	}
-	return u
 }
 
 // openTasks are those of keys that are not done yet.

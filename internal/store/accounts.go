@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/onboard-oss/onboard/internal/input"
 )
 
@@ -109,16 +107,11 @@ func (s *Store) ListAccounts(ctx context.Context, workspaceID string, f AccountF
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 500
 	}
-	var afterTime *time.Time
-	var afterID *uuid.UUID
-	if f.After != nil {
-		id, err := uuid.Parse(f.After.ID)
-		if err != nil {
-			return nil, nil
-		}
-		afterTime, afterID = &f.After.CreatedAt, &id
+	afterTime, afterID, ok := after(f.After)
+	if !ok {
+		return nil, nil
 	}
-	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.Query) + "%"
+	like := containing(f.Query)
 	var list []Account
 	err := s.db.SelectContext(ctx, &list, `SELECT `+accountColumns+` FROM accounts
 		WHERE workspace_id = $1 AND (archived_at IS NOT NULL) = $2

@@ -33,12 +33,12 @@ type Answers map[string]string
 
 // Scan reads a JSON object.
 func (a *Answers) Scan(src any) error {
-	b, ok := src.([]byte)
-	if s, isString := src.(string); isString {
-		b, ok = []byte(s), true
+	b, err := jsonOf(src, "Answers")
+	if err == nil && b == nil {
+		err = fmt.Errorf("store: cannot scan NULL into Answers")
 	}
-	if !ok {
-		return fmt.Errorf("store: cannot scan %T into Answers", src)
+	if err != nil {
+		return err
 	}
 	return json.Unmarshal(b, (*map[string]string)(a))
 }

@@ -127,19 +127,25 @@ type StringList []string
 
 // Scan reads a JSON array.
 func (l *StringList) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	case nil:
+	b, err := jsonOf(src, "StringList")
+	if b == nil || err != nil {
 		*l = nil
-		return nil
-	default:
-		return fmt.Errorf("store: cannot scan %T into StringList", src)
+		return err
 	}
 	return json.Unmarshal(b, (*[]string)(l))
+}
+
+// jsonOf is the JSON a jsonb column holds (nil for NULL), as the driver hands it over.
+func jsonOf(src any, into string) ([]byte, error) {
+	switch v := src.(type) {
+	case []byte:
+		return v, nil
+	case string:
+		return []byte(v), nil
+	case nil:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("store: cannot scan %T into %s", src, into)
 }
 
 // Value writes a JSON array.
@@ -159,17 +165,10 @@ type JSON[T any] struct {
 
 // Scan reads the JSON value, or NULL.
 func (j *JSON[T]) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	case nil:
+	b, err := jsonOf(src, "JSON")
+	if b == nil || err != nil {
 		*j = JSON[T]{}
-		return nil
-	default:
-		return fmt.Errorf("store: cannot scan %T into JSON", src)
+		return err
 	}
 	var v T
 	if err := json.Unmarshal(b, &v); err != nil {

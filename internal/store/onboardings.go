@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -112,14 +113,9 @@ func (s *Store) Onboardings(ctx context.Context, workspaceID string, f Onboardin
 		}
 		account = &id
 	}
-	var afterTime *time.Time
-	var afterID *uuid.UUID
-	if f.After != nil {
-		id, err := uuid.Parse(f.After.ID)
-		if err != nil {
-			return nil, nil
-		}
-		afterTime, afterID = &f.After.CreatedAt, &id
+	afterTime, afterID, ok := after(f.After)
+	if !ok {
+		return nil, nil
 	}
 	var list []Onboarding
 	err := s.db.SelectContext(ctx, &list, onboardingSelect+`
@@ -169,4 +165,23 @@ func (o Onboarding) SlipDays() int {
 		return 0
 	}
 	return max(int(o.ForecastGoLive.Sub(*o.TargetGoLive).Hours()/24), 0)
+}
+
+// after is where a list newest first continues: the creation time and id of the last
+// item a page showed (nil, nil for the first page); false for a cursor no list gave.
+func after(c *input.Cursor) (*time.Time, *uuid.UUID, bool) {
+	if c == nil {
+		return nil, nil, true
+	}
+	id, err := uuid.Parse(c.ID)
+	if err != nil {
+		return nil, nil, false
+	}
+	return &c.CreatedAt, &id, true
+}
+
+// containing is an ILIKE pattern matching text that contains q, as typed (its % and _
+// match only themselves).
+func containing(q string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
 }

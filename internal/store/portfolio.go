@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/onboard-oss/onboard/internal/onboarding"
@@ -54,7 +53,7 @@ func (s *Store) Portfolio(ctx context.Context, workspaceID string, f PortfolioFi
 	if !ok || f.Sort == "attention" {
 		order = `CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, ` + PortfolioSorts["attention"]
 	}
-	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.Query) + "%"
+	like := containing(f.Query)
 	var rows []PortfolioRow
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT o.id, o.workspace_id, o.account_id, a.name AS account_name, a.timezone AS account_timezone, o.plan_template_id,
