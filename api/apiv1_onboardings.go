@@ -64,6 +64,9 @@ func (s *Server) apiCreateOnboarding(c *gin.Context) {
 		return
 	}
 	req, err := body.validate(workspaceID(c))
+	if err == nil {
+		req.RequestKey, err = idempotencyKey(c)
+	}
 	if err != nil {
 		_ = c.Error(err)
 		return

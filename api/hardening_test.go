@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/onboard-oss/onboard/internal/engine"
+	"github.com/onboard-oss/onboard/internal/store"
+	"github.com/onboard-oss/onboard/workflows"
 )
 
 // Ids are one thing everywhere: any case finds the same row, and what is not an id is a
@@ -191,6 +196,46 @@ func TestCreatesAreSafeToRetry(t *testing.T) {
 	}
 	if n := len(h.call("GET", "/api/v1/onboardings", tn.key, nil).list); n != 1 {
 		t.Errorf("%d onboardings after a retried create, want 1", n)
+	}
+	// The api process died after answering, and its kept answer is gone with the lease:
+	// the retry answers the same onboarding rather than making a second.
+	ctx := context.Background()
+	forgetKeys := func() {
+		if _, err := h.setup.DB().ExecContext(ctx, `DELETE FROM idempotency_keys`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forgetKeys()
+	if o := h.call("POST", "/api/v1/onboardings", tn.key, body, "Idempotency-Key", "onb-1").expect(t, 201); o.body["id"] != o1.body["id"] {
+		t.Errorf("a retry after the key was freed made %v, want %v", o.body["id"], o1.body["id"])
+	}
+	// The api process died between storing an onboarding and starting its workflow: the
+	// retry starts that workflow, and the onboarding works.
+	req2 := engine.StartRequest{WorkspaceID: tn.workspace.ID, AccountID: tn.account.ID, PlanKey: "standard-saas", RequestKey: "onb-2"}
+	st, err := h.engine.Preview(ctx, req2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, _ := h.engine.Plans.Template("standard-saas")
+	target := st.TargetGoLive
+	half := store.Onboarding{ID: st.OnboardingID, WorkspaceID: st.WorkspaceID, AccountID: st.AccountID, PlanTemplateID: tpl.StoredID,
+		PlanKey: tpl.Plan.Key, PlanVersion: tpl.Plan.Version, WorkflowID: workflows.WorkflowID(st.OnboardingID), StartDate: st.StartDate, TargetGoLive: &target}
+	if err := h.setup.CreateOnboarding(ctx, half, store.NewSnapshot(&st)); err != nil {
+		t.Fatal(err)
+	}
+	o2 := h.call("POST", "/api/v1/onboardings", tn.key, body, "Idempotency-Key", "onb-2").expect(t, 201)
+	if o2.body["id"] != st.OnboardingID {
+		t.Fatalf("the retry of a half-started create made %v, want %s", o2.body["id"], st.OnboardingID)
+	}
+	h.call("POST", "/api/v1/onboardings/"+st.OnboardingID+"/tasks/welcome-pack/complete", tn.key, nil).expect(t, 200)
+	// The same key with another body is another request (once its first answer is gone).
+	forgetKeys()
+	later := map[string]any{"account_id": tn.account.ID, "plan": "standard-saas", "start_date": "2026-01-05"}
+	if o := h.call("POST", "/api/v1/onboardings", tn.key, later, "Idempotency-Key", "onb-2").expect(t, 201); o.body["id"] == st.OnboardingID {
+		t.Error("a reused key with a different request answered the earlier onboarding")
+	}
+	if n := len(h.call("GET", "/api/v1/onboardings", tn.key, nil).list); n != 3 {
+		t.Errorf("%d onboardings, want 3", n)
 	}
 }
 

@@ -87,7 +87,7 @@ func (s *Server) releaseKey(ctx context.Context, ws, key, claim string) {
 func (s *Server) claim(c *gin.Context, ws, key, claim string, fp []byte) (store.IdempotentRequest, bool, error) {
 	deadline := time.Now().Add(s.cfg.UpdateTimeout + 2*time.Second)
 	for {
-		first, claimed, err := s.store.ClaimIdempotencyKey(c.Request.Context(), ws, key, claim, fp)
+		first, claimed, err := s.store.ClaimIdempotencyKey(c.Request.Context(), ws, key, claim, fp, s.idempotencyLease())
 		if err != nil || claimed || first.Status != nil || !bytes.Equal(first.Fingerprint, fp) || time.Now().After(deadline) {
 			return first, claimed, err
 		}
@@ -98,6 +98,13 @@ func (s *Server) claim(c *gin.Context, ws, key, claim string, fp []byte) (store.
 		}
 	}
 }
+
+// idempotencyLease is how long a claimed key may stay unanswered before a retry may
+// claim it: longer than any request can take (waiting for an earlier claim, an Update,
+// then a queued signal, each bounded by UpdateTimeout, and the reads around them), and
+// short enough that a retry after the api process died mid-request goes through within
+// half a minute rather than being told the key is still in use.
+func (s *Server) idempotencyLease() time.Duration { return 3*s.cfg.UpdateTimeout + 12*time.Second }
 
 // idempotencyKey returns the request's Idempotency-Key header, or "" without one.
 func idempotencyKey(c *gin.Context) (string, error) {

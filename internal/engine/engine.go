@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -57,11 +58,32 @@ type StartRequest struct {
 	PlanKey      string
 	StartDate    time.Time // zero: today in the account's time zone
 	TargetGoLive time.Time // zero: the plan's last due date
+	// RequestKey, when set (from the client's Idempotency-Key), names the onboarding: a
+	// start retried with it after an answer was lost (the api process died between
+	// storing the onboarding and starting its workflow, say) finishes that same onboarding
+	// instead of leaving it half-started and making another.
+	RequestKey string
+}
+
+// onboardingIDs is the namespace of onboarding ids derived from request keys.
+var onboardingIDs = uuid.MustParse("6f0c2d52-8a3e-4d0b-9a51-0c7d54c1e0a2")
+
+// onboardingID is a new onboarding's id: derived from the request key and everything the
+// request asks for when there is a key (the same request, the same id), else random.
+func (r StartRequest) onboardingID() string {
+	if r.RequestKey == "" {
+		return uuid.NewString()
+	}
+	name := strings.Join([]string{r.WorkspaceID, r.RequestKey, r.AccountID, r.PlanKey,
+		r.StartDate.Format(time.DateOnly), r.TargetGoLive.Format(time.DateOnly)}, "\x00")
+	return uuid.NewSHA1(onboardingIDs, []byte(name)).String()
 }
 
 // Start stores a new onboarding with its initial read model, then starts its workflow.
 // A request the domain refuses is an *input.Error. If the workflow cannot be
-// started the rows are removed and ErrUnavailable returned.
+// started the rows are removed and ErrUnavailable returned. A request with a
+// RequestKey whose onboarding is already stored starts its workflow if that never
+// happened, and returns it.
 func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding, error) {
 	st, tpl, err := e.newState(ctx, req)
 	if err != nil {
@@ -69,7 +91,12 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding,
 	}
 	o := newRow(&st, tpl)
 	if err := e.Store.CreateOnboarding(ctx, o, store.NewSnapshot(&st)); err != nil {
-		return store.Onboarding{}, err
+		if req.RequestKey == "" || !errors.Is(err, store.ErrConflict) {
+			return store.Onboarding{}, err
+		}
+		if _, err := e.Store.Onboarding(ctx, req.WorkspaceID, o.ID); err != nil {
+			return store.Onboarding{}, err
+		}
 	}
 	// The start must not be abandoned half-way because the client went away.
 	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
@@ -110,7 +137,7 @@ func (e *Engine) newState(ctx context.Context, req StartRequest) (onboarding.Sta
 		return onboarding.State{}, tpl, err
 	}
 	st, err := onboarding.New(onboarding.NewInput{
-		OnboardingID: uuid.NewString(), WorkspaceID: account.WorkspaceID, AccountID: account.ID, AccountName: account.Name,
+		OnboardingID: req.onboardingID(), WorkspaceID: account.WorkspaceID, AccountID: account.ID, AccountName: account.Name,
 		CSMEmail: e.csmEmail(ctx, account), Plan: tpl.Plan, StartDate: req.StartDate, TargetGoLive: req.TargetGoLive,
 		TimeZone: account.Timezone, Holidays: ws.Holidays, Reminders: ws.Reminders(), Now: time.Now(),
 	})

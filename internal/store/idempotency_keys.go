@@ -23,16 +23,14 @@ type IdempotentRequest struct {
 // IdempotencyKeyTTL is how long a key keeps its answer.
 const IdempotencyKeyTTL = 24 * time.Hour
 
-// idempotencyLease is how long a claim without an answer holds its key: a process that
-// died mid-request (or whose release failed) frees it then, rather than a day later.
-const idempotencyLease = 2 * time.Minute
-
 // ClaimIdempotencyKey binds a workspace's key to a request's fingerprint and reports
 // whether this request claimed it. When it did not, the first request's record comes back:
 // its fingerprint, and its answer once it has one. A key older than IdempotencyKeyTTL, or
-// claimed longer than the lease ago without an answer, is free again. claim names this
-// request in CompleteIdempotencyKey and ReleaseIdempotencyKey.
-func (s *Store) ClaimIdempotencyKey(ctx context.Context, workspaceID, key, claim string, fingerprint []byte) (IdempotentRequest, bool, error) {
+// claimed longer than lease ago without an answer, is free again: lease is how long a
+// claim may hold its key unanswered, longer than any request may take, so a process that
+// died mid-request (or whose release failed) frees it then, rather than a day later.
+// claim names this request in CompleteIdempotencyKey and ReleaseIdempotencyKey.
+func (s *Store) ClaimIdempotencyKey(ctx context.Context, workspaceID, key, claim string, fingerprint []byte, lease time.Duration) (IdempotentRequest, bool, error) {
 	var r IdempotentRequest
 	err := s.db.GetContext(ctx, &r, `INSERT INTO idempotency_keys (workspace_id, key, fingerprint, claim) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (workspace_id, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, claim = EXCLUDED.claim,
@@ -40,7 +38,7 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, workspaceID, key, claim
 		WHERE idempotency_keys.created_at < now() - interval '1 day'
 			OR (idempotency_keys.status IS NULL AND idempotency_keys.created_at < now() - $5::interval)
 		RETURNING fingerprint, claim, status, content_type, response, created_at`,
-		workspaceID, key, fingerprint, claim, idempotencyLease.String())
+		workspaceID, key, fingerprint, claim, lease.String())
 	if err == nil {
 		return r, true, nil
 	}
@@ -50,7 +48,7 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, workspaceID, key, claim
 	err = s.db.GetContext(ctx, &r, `SELECT fingerprint, claim, status, content_type, response, created_at FROM idempotency_keys
 		WHERE workspace_id = $1 AND key = $2`, workspaceID, key)
 	if errors.Is(err, sql.ErrNoRows) { // released meanwhile: try again
-		return s.ClaimIdempotencyKey(ctx, workspaceID, key, claim, fingerprint)
+		return s.ClaimIdempotencyKey(ctx, workspaceID, key, claim, fingerprint, lease)
 	}
 	if err != nil {
 		return r, false, fmt.Errorf("store: idempotency key: %w", err)
