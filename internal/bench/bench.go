@@ -45,6 +45,8 @@ type Options struct {
 	TemporalAddress string
 	// Namespace is the Temporal namespace of the baseline workflows.
 	Namespace string
+	// Temporal is how to connect to it (TLS, API key), as the stack's processes do.
+	Temporal config.TemporalConnection
 	// Users is the number of simulated users, each with its own onboarding (or workflow).
 	Users int
 	// Rate is the paced run's total actions per second.
@@ -61,7 +63,7 @@ type Options struct {
 func ParseFlags(args []string, cfg config.Config, output io.Writer) (Options, error) {
 	fs := flag.NewFlagSet("onboard bench", flag.ContinueOnError)
 	fs.SetOutput(output)
-	o := Options{Namespace: cfg.TemporalNamespace}
+	o := Options{Namespace: cfg.TemporalNamespace, Temporal: cfg.Temporal}
 	keyFile := filepath.Join(cfg.DataDir, "dev-api-key")
 	fs.StringVar(&o.URL, "url", cfg.BaseURL, "base URL of the running stack")
 	fs.StringVar(&o.APIKey, "key", "", "API key (default: read "+keyFile+")")
@@ -139,7 +141,7 @@ func Run(ctx context.Context, o Options, log *slog.Logger, stdout io.Writer) err
 	if err != nil {
 		return err
 	}
-	fleet, err := startNoopFleet(ctx, o.TemporalAddress, o.Namespace, runID, o.Users, log)
+	fleet, err := startNoopFleet(ctx, o, runID, o.Users, log)
 	if err != nil {
 		return err
 	}

@@ -8,9 +8,10 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/onboard-oss/onboard/internal/config"
 )
 
 const (
@@ -51,11 +52,14 @@ type noopFleet struct {
 
 // startNoopFleet connects to Temporal, starts the worker and n workflows, and sends
 // each one update so a broken baseline fails here rather than in the runs.
-func startNoopFleet(ctx context.Context, address, namespace, runID string, n int, log *slog.Logger) (*noopFleet, error) {
-	c, err := client.DialContext(ctx, client.Options{HostPort: address, Namespace: namespace,
-		Logger: sdklog.NewStructuredLogger(log.With("component", "temporal"))})
+func startNoopFleet(ctx context.Context, o Options, runID string, n int, log *slog.Logger) (*noopFleet, error) {
+	opts, err := config.Config{TemporalAddress: o.TemporalAddress, TemporalNamespace: o.Namespace, Temporal: o.Temporal}.TemporalClientOptions(log)
 	if err != nil {
-		return nil, fmt.Errorf("connect to Temporal at %s (-temporal): %w", address, err)
+		return nil, err
+	}
+	c, err := client.DialContext(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to Temporal at %s (-temporal): %w", o.TemporalAddress, err)
 	}
 	f := &noopFleet{client: c, log: log}
 	queue := "bench-noop-" + runID

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/onboard-oss/onboard/activities"
@@ -97,10 +96,12 @@ func openStore(ctx context.Context, url string, schema schemaPolicy) (*store.Sto
 
 // dialTemporal connects a client that logs through slog and reports SDK metrics.
 func dialTemporal(ctx context.Context, cfg config.Config, log *slog.Logger, reg *metrics.Registry) (client.Client, error) {
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-		Logger: sdklog.NewStructuredLogger(log.With("component", "temporal")), MetricsHandler: reg.Temporal(),
-	})
+	opts, err := cfg.TemporalClientOptions(log)
+	if err != nil {
+		return nil, err
+	}
+	opts.MetricsHandler = reg.Temporal()
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s (TEMPORAL_ADDRESS): %w", cfg.TemporalAddress, err)
 	}

@@ -27,6 +27,9 @@ type Config struct {
 	TemporalAddress string
 	// TemporalNamespace is the Temporal namespace (TEMPORAL_NAMESPACE).
 	TemporalNamespace string
+	// Temporal says how to reach a Temporal cluster that wants TLS, a client certificate
+	// or an API key (Temporal Cloud, or a secured self-hosted cluster).
+	Temporal TemporalConnection
 	// TaskQueue is the Temporal task queue of the onboarding workflows (ONBOARD_TASK_QUEUE).
 	TaskQueue string
 	// DataDir holds the dev stack's local data (ONBOARD_DATA_DIR).
@@ -91,6 +94,7 @@ type Config struct {
 // Env names every variable Load reads; docker-compose and the README use the same names.
 var Env = []string{
 	"ONBOARD_HTTP_ADDR", "ONBOARD_BASE_URL", "DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE",
+	"TEMPORAL_TLS", "TEMPORAL_API_KEY", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA", "TEMPORAL_TLS_SERVER_NAME",
 	"ONBOARD_TASK_QUEUE", "ONBOARD_DATA_DIR", "ONBOARD_DEV_PG_PORT", "ONBOARD_DEV_TEMPORAL_PORT",
 	"ONBOARD_DEV_UI_PORT", "ONBOARD_DEV_API_KEY", "ONBOARD_UPDATE_TIMEOUT", "ONBOARD_SECURE_COOKIES",
 	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_HTTP_READ_TIMEOUT", "ONBOARD_STICKY_CACHE_SIZE", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
@@ -127,6 +131,11 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 		DatabaseURL:         r.str("DATABASE_URL", ""),
 		TemporalAddress:     r.str("TEMPORAL_ADDRESS", ""),
 		TemporalNamespace:   r.str("TEMPORAL_NAMESPACE", "default"),
+		Temporal: TemporalConnection{
+			TLS: r.boolean("TEMPORAL_TLS", false), APIKey: r.str("TEMPORAL_API_KEY", ""),
+			CertFile: r.str("TEMPORAL_TLS_CERT", ""), KeyFile: r.str("TEMPORAL_TLS_KEY", ""),
+			CAFile: r.str("TEMPORAL_TLS_CA", ""), ServerName: r.str("TEMPORAL_TLS_SERVER_NAME", ""),
+		},
 		TaskQueue:           r.str("ONBOARD_TASK_QUEUE", "onboarding"),
 		DataDir:             r.str("ONBOARD_DATA_DIR", ".data"),
 		DevPGPort:           r.port("ONBOARD_DEV_PG_PORT", 5433),
@@ -175,6 +184,13 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 		"want the Slack app's app-level token (connections:write), starting xapp-")
 	r.check(c.ResendWebhookSecret == "" || strings.HasPrefix(c.ResendWebhookSecret, "whsec_"), "RESEND_WEBHOOK_SECRET",
 		"want the signing secret Resend shows for the webhook, starting whsec_")
+	r.check((c.Temporal.CertFile == "") == (c.Temporal.KeyFile == ""), "TEMPORAL_TLS_CERT",
+		"want both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (the client certificate and its key), or neither")
+	if c.Temporal.secured() {
+		if _, err := c.Temporal.TLSConfig(); err != nil {
+			r.fail("TEMPORAL_TLS", "%v", err)
+		}
+	}
 	for _, p := range c.TrustedProxies {
 		r.check(validProxy(p), "ONBOARD_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR", p))
 	}
