@@ -126,11 +126,11 @@ func DevFromLookup(lookup func(string) (string, bool)) (Config, error) {
 func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		HTTPAddr:            r.str("ONBOARD_HTTP_ADDR", ":8080"),
-		BaseURL:             strings.TrimRight(r.str("ONBOARD_BASE_URL", ""), "/"),
-		DatabaseURL:         r.str("DATABASE_URL", ""),
-		TemporalAddress:     r.str("TEMPORAL_ADDRESS", ""),
-		TemporalNamespace:   r.str("TEMPORAL_NAMESPACE", "default"),
+		HTTPAddr:          r.str("ONBOARD_HTTP_ADDR", ":8080"),
+		BaseURL:           strings.TrimRight(r.str("ONBOARD_BASE_URL", ""), "/"),
+		DatabaseURL:       r.str("DATABASE_URL", ""),
+		TemporalAddress:   r.str("TEMPORAL_ADDRESS", ""),
+		TemporalNamespace: r.str("TEMPORAL_NAMESPACE", "default"),
 		Temporal: TemporalConnection{
 			TLS: r.boolean("TEMPORAL_TLS", false), APIKey: r.str("TEMPORAL_API_KEY", ""),
 			CertFile: r.str("TEMPORAL_TLS_CERT", ""), KeyFile: r.str("TEMPORAL_TLS_KEY", ""),
