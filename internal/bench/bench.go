@@ -55,7 +55,20 @@ type Options struct {
 	Duration time.Duration
 	// Plan is the plan template key of the onboardings created.
 	Plan string
+	// Mode is what is measured: "actions", "pages" or "all".
+	Mode string
+	// PageRate is the paced page runs' total requests per second; PageUsers the number
+	// of users (connections) of every page run.
+	PageRate  float64
+	PageUsers int
+	// StaffEmail and StaffPassword sign the staff list's reader in.
+	StaffEmail, StaffPassword string
+	// DatabaseURL is the stack's Postgres, which the bare page baseline reads a row from.
+	DatabaseURL string
 }
+
+func (o Options) actions() bool { return o.Mode != "pages" }
+func (o Options) pages() bool   { return o.Mode != "actions" }
 
 // ParseFlags reads the bench's flags from args. Defaults come from cfg: the base URL,
 // the dev API key file in the data directory and the dev Temporal port. -h returns
@@ -72,6 +85,12 @@ func ParseFlags(args []string, cfg config.Config, output io.Writer) (Options, er
 	fs.Float64Var(&o.Rate, "rate", 25, "actions per second in total for the paced runs")
 	fs.DurationVar(&o.Duration, "duration", 20*time.Second, "length of each run")
 	fs.StringVar(&o.Plan, "plan", "standard-saas", "plan template of the onboardings created")
+	fs.StringVar(&o.Mode, "mode", "all", "what to measure: actions (task actions against a bare Temporal Update), pages (the portal overview and the staff list against a bare Gin + pgx endpoint) or all")
+	fs.Float64Var(&o.PageRate, "page-rate", 200, "requests per second in total for the paced page runs")
+	fs.IntVar(&o.PageUsers, "page-users", 64, "users (connections) of each page run")
+	fs.StringVar(&o.StaffEmail, "staff-email", "admin@northwind.example", "staff user who reads the staff list")
+	fs.StringVar(&o.StaffPassword, "staff-password", "onboard-dev", "that staff user's password")
+	fs.StringVar(&o.DatabaseURL, "database", defaultDatabase(cfg), "the stack's Postgres, for the bare page baseline")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -93,6 +112,13 @@ func ParseFlags(args []string, cfg config.Config, output io.Writer) (Options, er
 	return o, nil
 }
 
+func defaultDatabase(cfg config.Config) string {
+	if cfg.DatabaseURL != "" {
+		return cfg.DatabaseURL
+	}
+	return fmt.Sprintf("postgres://onboard@127.0.0.1:%d/onboard?sslmode=disable", cfg.DevPGPort)
+}
+
 func defaultTemporal(cfg config.Config) string {
 	if cfg.TemporalAddress != "" {
 		return cfg.TemporalAddress
@@ -112,6 +138,12 @@ func (o Options) validate() error {
 		return fmt.Errorf("-duration: want more than 0, got %v", o.Duration)
 	case o.Plan == "":
 		return errors.New("-plan: required")
+	case o.Mode != "all" && o.Mode != "actions" && o.Mode != "pages":
+		return fmt.Errorf("-mode: want actions, pages or all, got %q", o.Mode)
+	case o.PageRate <= 0:
+		return fmt.Errorf("-page-rate: want more than 0, got %v", o.PageRate)
+	case o.PageUsers < 1 || o.PageUsers > maxUsers:
+		return fmt.Errorf("-page-users: want 1 to %d, got %d", maxUsers, o.PageUsers)
 	}
 	return nil
 }
@@ -126,16 +158,39 @@ type Result struct {
 	TaskPaced, TaskFlat, BarePaced, BareFlat Summary
 	// Onboardings counts the onboardings created.
 	Onboardings int
+	// PortalPaced and PortalFlat read the portal overview, StaffPaced and StaffFlat the
+	// staff list, BareRowPaced and BareRowFlat the bare Gin + pgx endpoint.
+	PortalPaced, PortalFlat, StaffPaced, StaffFlat, BareRowPaced, BareRowFlat Summary
 }
 
-// Run sets up, runs the four runs and prints the report to stdout. It fails only when
-// setup fails; figures over budget are reported, not returned as errors.
+// Run sets up, runs the runs Mode asks for and prints the report to stdout. It fails
+// only when setup fails; figures over budget are reported, not returned as errors.
 func Run(ctx context.Context, o Options, log *slog.Logger, stdout io.Writer) error {
 	runID := newRunID()
 	api := newAPIClient(o.URL, o.APIKey, o.Users)
 	defer api.close()
-	fmt.Fprintf(stdout, "onboard bench %s: %d users, paced %.4g actions/s, %s per run, plan %s\n  api %s, temporal %s\n\n",
-		runID, o.Users, o.Rate, o.Duration, o.Plan, o.URL, o.TemporalAddress)
+	fmt.Fprintf(stdout, "onboard bench %s (%s): %d users, paced %.4g actions/s; pages %d users, paced %.4g/s; %s per run, plan %s\n  api %s, temporal %s\n\n",
+		runID, o.Mode, o.Users, o.Rate, o.PageUsers, o.PageRate, o.Duration, o.Plan, o.URL, o.TemporalAddress)
+	r := Result{Options: o}
+	if o.actions() {
+		if err := runActions(ctx, api, o, runID, log, &r); err != nil {
+			return err
+		}
+	}
+	if o.pages() {
+		if err := runPages(ctx, api, o, runID, &r); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	Report(stdout, r)
+	return nil
+}
+
+// runActions measures task actions and the bare Temporal Update.
+func runActions(ctx context.Context, api *apiClient, o Options, runID string, log *slog.Logger, r *Result) error {
 	creations := &recorder{}
 	users, err := setupUsers(ctx, api, o, runID, creations)
 	if err != nil {
@@ -146,19 +201,52 @@ func Run(ctx context.Context, o Options, log *slog.Logger, stdout io.Writer) err
 		return err
 	}
 	defer fleet.stop()
-	r := Result{Options: o}
 	r.TaskPaced = runPaced(ctx, users, o.Rate, o.Duration)
 	r.TaskFlat = runFlat(ctx, users, o.Duration)
 	r.BarePaced = runPaced(ctx, fleet.actors(), o.Rate, o.Duration)
 	r.BareFlat = runFlat(ctx, fleet.actors(), o.Duration)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	r.Create = creations.summary(0)
 	for _, u := range users {
 		r.Onboardings += u.(*taskUser).started
 	}
-	Report(stdout, r)
+	return nil
+}
+
+// runPages measures the portal overview (a contact of an account with one onboarding),
+// the staff list and the bare Gin + pgx endpoint, each paced and flat out.
+func runPages(ctx context.Context, api *apiClient, o Options, runID string, r *Result) error {
+	accountID, err := api.createAccount(ctx, "Bench portal "+runID)
+	if err != nil {
+		return fmt.Errorf("setup pages: %w", err)
+	}
+	if _, err := api.createOnboarding(ctx, accountID, o.Plan); err != nil {
+		return fmt.Errorf("setup pages: %w", err)
+	}
+	portal, err := portalSession(ctx, api, accountID, runID)
+	if err != nil {
+		return fmt.Errorf("setup pages: %w", err)
+	}
+	staff, err := staffSession(ctx, o.URL, o.StaffEmail, o.StaffPassword)
+	if err != nil {
+		return fmt.Errorf("setup pages: %w", err)
+	}
+	bare, err := startBareEndpoint(ctx, o.DatabaseURL, o.PageUsers)
+	if err != nil {
+		return err
+	}
+	defer bare.stop()
+	base := strings.TrimRight(o.URL, "/")
+	for _, m := range []struct {
+		users        []actor
+		paced, flat *Summary
+	}{
+		{pageUsers(o.PageUsers, base+"/portal", portal), &r.PortalPaced, &r.PortalFlat},
+		{pageUsers(o.PageUsers, base+"/staff", staff), &r.StaffPaced, &r.StaffFlat},
+		{pageUsers(o.PageUsers, bare.url, nil), &r.BareRowPaced, &r.BareRowFlat},
+	} {
+		*m.paced = runPaced(ctx, m.users, o.PageRate, o.Duration)
+		*m.flat = runFlat(ctx, m.users, o.Duration)
+	}
 	return nil
 }
 

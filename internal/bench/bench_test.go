@@ -16,13 +16,14 @@ func TestParseFlagsDefaults(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "dev-api-key"), []byte("secret\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Config{BaseURL: "http://localhost:8080", DataDir: dir, DevTemporalPort: 7240, TemporalNamespace: "default"}
+	cfg := config.Config{BaseURL: "http://localhost:8080", DataDir: dir, DevTemporalPort: 7240, DevPGPort: 5440, TemporalNamespace: "default"}
 	o, err := ParseFlags(nil, cfg, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Options{URL: "http://localhost:8080", APIKey: "secret", TemporalAddress: "127.0.0.1:7240", Namespace: "default",
-		Users: 50, Rate: 25, Duration: 20 * time.Second, Plan: "standard-saas"}
+		Users: 50, Rate: 25, Duration: 20 * time.Second, Plan: "standard-saas", Mode: "all", PageRate: 200, PageUsers: 64,
+		StaffEmail: "admin@northwind.example", StaffPassword: "onboard-dev", DatabaseURL: "postgres://onboard@127.0.0.1:5440/onboard?sslmode=disable"}
 	if o != want {
 		t.Errorf("defaults = %+v, want %+v", o, want)
 	}
@@ -47,6 +48,9 @@ func TestParseFlagsRejects(t *testing.T) {
 		{[]string{"-key", "k", "-duration", "0s"}, "-duration"},
 		{[]string{"-key", "k", "-url", "localhost:8080"}, "-url"},
 		{[]string{"-key", "k", "extra"}, "unexpected arguments"},
+		{[]string{"-key", "k", "-mode", "everything"}, "-mode"},
+		{[]string{"-key", "k", "-page-rate", "-1"}, "-page-rate"},
+		{[]string{"-key", "k", "-page-users", "0"}, "-page-users"},
 		{nil, "no API key"},
 	} {
 		if _, err := ParseFlags(tt.args, cfg, io.Discard); err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -16,10 +16,34 @@ const (
 	budgetPace  = 25.0
 )
 
-// Report prints the table, the ratios to the bare baseline and the budget check.
+// The page budget from DESIGN.md ("Budgets").
+const (
+	budgetPageP99  = 50 * time.Millisecond
+	budgetPageRate = 200.0
+	budgetPageBare = 0.5
+)
+
+// Report prints the tables, the ratios to the bare baselines and the budget checks.
 func Report(w io.Writer, r Result) {
-	pace := fmt.Sprintf("@%.4g/s", r.Options.Rate)
+	if r.Options.actions() {
+		reportActions(w, r)
+	}
+	if r.Options.pages() {
+		if r.Options.actions() {
+			fmt.Fprintln(w)
+		}
+		reportPages(w, r)
+	}
+	firstErrors(w, r)
+}
+
+func header(w io.Writer) {
 	fmt.Fprintf(w, "%-24s %6s %9s %9s %9s %8s %7s %7s\n", "", "n", "p50", "p99", "max", "rate/s", "errors", "queued")
+}
+
+func reportActions(w io.Writer, r Result) {
+	pace := fmt.Sprintf("@%.4g/s", r.Options.Rate)
+	header(w)
 	row(w, "create onboarding", r.Create, false)
 	row(w, "task action "+pace, r.TaskPaced, true)
 	row(w, "task action flat-out", r.TaskFlat, true)
@@ -34,7 +58,56 @@ func Report(w io.Writer, r Result) {
 		ratio(r.TaskPaced.P99.Seconds(), r.BarePaced.P99.Seconds(), 1),
 		ratio(r.TaskFlat.Rate, r.BareFlat.Rate, 2))
 	fmt.Fprintln(w, budgetLine(r))
-	firstErrors(w, r)
+}
+
+func reportPages(w io.Writer, r Result) {
+	pace := fmt.Sprintf("@%.4g/s", r.Options.PageRate)
+	header(w)
+	row(w, "portal overview "+pace, r.PortalPaced, true)
+	row(w, "portal overview flat-out", r.PortalFlat, true)
+	row(w, "staff list "+pace, r.StaffPaced, true)
+	row(w, "staff list flat-out", r.StaffFlat, true)
+	row(w, "bare gin+pgx "+pace, r.BareRowPaced, true)
+	row(w, "bare gin+pgx flat-out", r.BareRowFlat, true)
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "(%d users per page run; the bare endpoint is served by this process from the stack's Postgres)\n", r.Options.PageUsers)
+	fmt.Fprintf(w, "ratio to bare gin+pgx peak: portal overview %s, staff list %s\n",
+		ratio(r.PortalFlat.Rate, r.BareRowFlat.Rate, 2), ratio(r.StaffFlat.Rate, r.BareRowFlat.Rate, 2))
+	for _, p := range []struct {
+		name        string
+		paced, flat Summary
+	}{{"portal overview", r.PortalPaced, r.PortalFlat}, {"staff list", r.StaffPaced, r.StaffFlat}} {
+		fmt.Fprintln(w, verdict(fmt.Sprintf("budget (DESIGN.md: %s p99 ≤ 50ms at 200/s; peak ≥ 0.5× bare gin+pgx)", p.name), []check{
+			{p.paced.N > 0 && p.paced.P99 <= budgetPageP99 && p.paced.Errors == 0, fmt.Sprintf("p99 %s (≤ %s)", msec(p.paced.P99), msec(budgetPageP99))},
+			{r.BareRowFlat.Rate > 0 && p.flat.Rate >= budgetPageBare*r.BareRowFlat.Rate,
+				fmt.Sprintf("peak %.0f/s = %s× bare (≥ %.1f×)", p.flat.Rate, ratio(p.flat.Rate, r.BareRowFlat.Rate, 2), budgetPageBare)},
+		}))
+	}
+	if r.Options.PageRate != budgetPageRate {
+		fmt.Fprintf(w, "  note: paced at %.4g/s, not the budget's 200/s\n", r.Options.PageRate)
+	}
+}
+
+// check is one budget figure and whether it is within.
+type check struct {
+	within bool
+	text   string
+}
+
+// verdict is a budget line: every figure, then which are over.
+func verdict(title string, checks []check) string {
+	var parts, over []string
+	for _, c := range checks {
+		parts = append(parts, c.text)
+		if !c.within {
+			over = append(over, c.text)
+		}
+	}
+	v := "within budget"
+	if len(over) > 0 {
+		v = "OVER budget: " + strings.Join(over, ", ")
+	}
+	return fmt.Sprintf("%s: %s — %s", title, strings.Join(parts, ", "), v)
 }
 
 func row(w io.Writer, name string, s Summary, withRate bool) {
@@ -58,27 +131,11 @@ func ratio(a, b float64, decimals int) string {
 
 // budgetLine compares the task action with its DESIGN.md budget; informational only.
 func budgetLine(r Result) string {
-	checks := []struct {
-		within bool
-		text   string
-	}{
+	line := verdict("budget (DESIGN.md: task action p50 ≤ 25ms, p99 ≤ 100ms at 25/s from 50 users; sustained ≥ 150/s)", []check{
 		{r.TaskPaced.N > 0 && r.TaskPaced.P50 <= budgetP50, fmt.Sprintf("p50 %s (≤ %s)", msec(r.TaskPaced.P50), msec(budgetP50))},
 		{r.TaskPaced.N > 0 && r.TaskPaced.P99 <= budgetP99, fmt.Sprintf("p99 %s (≤ %s)", msec(r.TaskPaced.P99), msec(budgetP99))},
 		{r.TaskFlat.Rate >= budgetRate, fmt.Sprintf("sustained %.1f/s (≥ %.0f/s)", r.TaskFlat.Rate, budgetRate)},
-	}
-	var parts, over []string
-	for _, c := range checks {
-		parts = append(parts, c.text)
-		if !c.within {
-			over = append(over, c.text)
-		}
-	}
-	verdict := "within budget"
-	if len(over) > 0 {
-		verdict = "OVER budget: " + strings.Join(over, ", ")
-	}
-	line := fmt.Sprintf("budget (DESIGN.md: task action p50 ≤ 25ms, p99 ≤ 100ms at 25/s from 50 users; sustained ≥ 150/s): %s — %s",
-		strings.Join(parts, ", "), verdict)
+	})
 	if r.Options.Users != budgetUsers || r.Options.Rate != budgetPace {
 		line += fmt.Sprintf("\n  note: measured at %.4g/s from %d users, not the budget's 25/s from 50 users", r.Options.Rate, r.Options.Users)
 	}
@@ -93,7 +150,10 @@ func firstErrors(w io.Writer, r Result) {
 		name string
 		s    Summary
 	}{{"create onboarding", r.Create}, {"task action paced", r.TaskPaced}, {"task action flat-out", r.TaskFlat},
-		{"bare update paced", r.BarePaced}, {"bare update flat-out", r.BareFlat}} {
+		{"bare update paced", r.BarePaced}, {"bare update flat-out", r.BareFlat},
+		{"portal overview paced", r.PortalPaced}, {"portal overview flat-out", r.PortalFlat},
+		{"staff list paced", r.StaffPaced}, {"staff list flat-out", r.StaffFlat},
+		{"bare gin+pgx paced", r.BareRowPaced}, {"bare gin+pgx flat-out", r.BareRowFlat}} {
 		if e.s.FirstError != "" {
 			fmt.Fprintf(w, "first error, %s: %s\n", e.name, e.s.FirstError)
 		}
