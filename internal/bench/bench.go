@@ -237,7 +237,7 @@ func runPages(ctx context.Context, api *apiClient, o Options, runID string, r *R
 	defer bare.stop()
 	base := strings.TrimRight(o.URL, "/")
 	for _, m := range []struct {
-		users        []actor
+		users       []actor
 		paced, flat *Summary
 	}{
 		{pageUsers(o.PageUsers, base+"/portal", portal), &r.PortalPaced, &r.PortalFlat},
