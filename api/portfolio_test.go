@@ -73,3 +73,36 @@ func TestPortfolioFiltersAndCharts(t *testing.T) {
 	}
 	_ = store.RoleCSM
 }
+
+// A big portfolio comes in pages of 50, with totals and charts over all of it.
+func TestPortfolioPages(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	admin := h.staffClient(tn, "ada@vendor.example", "admin")
+	for range 53 {
+		h.createOnboarding(tn, "standard-saas")
+	}
+	get := func(q string) (int, string) {
+		status, body, _ := fetch(t, admin, "GET", h.server.URL+"/staff"+q, nil)
+		return status, body
+	}
+	status, first := get("?sort=newest")
+	if status != 200 || strings.Count(first, `data-onboarding>`) != 50 || !strings.Contains(first, "1–50 of 53") ||
+		!strings.Contains(first, `<strong>53</strong><span>onboardings</span>`) || !strings.Contains(first, `href="/staff?csm=all&amp;page=2&amp;sort=newest" rel="next"`) {
+		t.Fatalf("first page: %d, %d rows\n%s", status, strings.Count(first, `data-onboarding>`), first)
+	}
+	// The health chart counts all 53, not the 50 shown.
+	if !strings.Contains(first, ">53</text>") {
+		t.Errorf("the health chart does not count every onboarding")
+	}
+	status, second := get("?sort=newest&page=2")
+	if status != 200 || strings.Count(second, `data-onboarding>`) != 3 || !strings.Contains(second, "51–53 of 53") ||
+		!strings.Contains(second, `rel="prev"`) || strings.Contains(second, `rel="next"`) {
+		t.Fatalf("second page: %d, %d rows", status, strings.Count(second, `data-onboarding>`))
+	}
+	for _, q := range []string{"?page=0", "?page=x", "?page=-1", "?page=1000001"} {
+		if status, _ := get(q); status != 400 {
+			t.Errorf("%s: %d, want 400", q, status)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,6 +29,8 @@ type portfolioPage struct {
 	Healths   []onboarding.Health
 	Sorts     []sortOption
 	CanChange bool
+	// Pager places the page's rows in the whole list.
+	Pager pager
 	// Mine is the signed-in user's id, for "My onboardings".
 	Mine string
 }
@@ -123,7 +126,24 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 		return
 	}
 	now := time.Now()
-	rows, err := s.store.Portfolio(ctx, workspaceID(c), sf, now)
+	offset := 0
+	if p := c.Query("page"); p != "" {
+		n, convErr := strconv.Atoi(p)
+		if convErr != nil || n < 1 || n > 100_000 {
+			_ = c.Error(input.Refuse("page", "want a page number from 1"))
+			return
+		}
+		offset = (n - 1) * store.PortfolioPage
+	}
+	rows, err := s.store.Portfolio(ctx, workspaceID(c), sf, now, offset)
+	var totals store.PortfolioTotals
+	var soonest []store.PortfolioRow
+	if err == nil {
+		totals, err = s.store.PortfolioTotals(ctx, workspaceID(c), sf, now)
+	}
+	if err == nil {
+		soonest, err = s.store.PortfolioForecast(ctx, workspaceID(c), sf, now, forecastRows)
+	}
 	if err != nil {
 		_ = c.Error(err)
 		return
@@ -138,33 +158,25 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 		return
 	}
 	data := portfolioPage{Filter: f, CSMs: csms, Plans: s.engine.Plans.Templates(), Statuses: onboarding.Statuses,
-		Healths: onboarding.Healths, Sorts: portfolioSorts, CanChange: u.CanChange(), Mine: u.ID}
-	count := map[onboarding.Health]int{}
+		Healths: onboarding.Healths, Sorts: portfolioSorts, CanChange: u.CanChange(), Mine: u.ID,
+		Totals: portfolioTotals{Count: totals.Count, Active: totals.InFlight, Overdue: totals.Overdue, Blocked: totals.Blocked, Late: totals.Late},
+		Pager:  pagerOf(f, offset, len(rows), totals.Count)}
 	for _, r := range rows {
 		row := portfolioRow{PortfolioRow: r, IdleDays: -1}
 		if r.LastCustomerActivity != nil {
 			row.IdleDays = int(now.Sub(*r.LastCustomerActivity).Hours() / 24)
 		}
 		data.Rows = append(data.Rows, row)
-		data.Totals.Count++
-		data.Totals.Overdue += r.Overdue
-		data.Totals.Blocked += r.Blocked
-		if r.Status.TakesTaskActions() || r.Status == onboarding.StatusPaused {
-			data.Totals.Active++
-			count[r.Health]++
-			if r.SlipDays() > 0 {
-				data.Totals.Late++
-			}
-		}
 	}
-	data.Health = healthBars(count)
-	data.Forecast = forecastOf(data.Rows, now)
+	data.Health = healthBars(totals)
+	data.Forecast = forecastOf(soonest, now)
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, http.StatusOK, "staff/onboardings", view{Title: "Portfolio", CSRF: se.CSRFToken, User: u.Name,
 		Data: data, Live: "/staff/events"})
 }
 
-// Link is the portfolio's address with one filter changed.
+// Link is the portfolio's address with one filter changed (or the page: any other
+// change starts again from the first).
 func (f portfolioFilter) Link(key, value string) string {
 	q := url.Values{}
 	for k, v := range map[string]string{"q": f.Query, "csm": f.CSM, "health": f.Health, "status": f.Status, "plan": f.Plan, "sort": f.Sort} {
@@ -183,24 +195,49 @@ func (f portfolioFilter) Link(key, value string) string {
 // chartWidth is the drawing width of both charts, in SVG units.
 const chartWidth = 480
 
-func healthBars(count map[onboarding.Health]int) []healthBar {
+func healthBars(t store.PortfolioTotals) []healthBar {
 	most := 1
-	for _, n := range count {
-		most = max(most, n)
+	for _, h := range onboarding.Healths {
+		most = max(most, t.ByHealth(h))
 	}
 	var bars []healthBar
 	for i, h := range onboarding.Healths {
-		w := count[h] * (chartWidth - 150) / most
-		bars = append(bars, healthBar{Health: h, Count: count[h], Y: i * 30, W: w, TextX: 100 + w + 8})
+		w := t.ByHealth(h) * (chartWidth - 150) / most
+		bars = append(bars, healthBar{Health: h, Count: t.ByHealth(h), Y: i * 30, W: w, TextX: 100 + w + 8})
 	}
 	return bars
+}
+
+// pager is where a portfolio page sits in the whole list, with links to its neighbours.
+type pager struct {
+	From, To, Of int
+	Prev, Next   string
+}
+
+// pagerOf is the pager of the page offset rows in that shows n of total rows.
+func pagerOf(f portfolioFilter, offset, n, total int) pager {
+	p := pager{From: offset + 1, To: offset + n, Of: total}
+	page := offset/store.PortfolioPage + 1
+	link := func(k int) string {
+		if k == 1 {
+			return f.Link("page", "")
+		}
+		return f.Link("page", strconv.Itoa(k))
+	}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if offset+n < total {
+		p.Next = link(page + 1)
+	}
+	return p
 }
 
 // forecastRows is how many onboardings the forecast chart draws: the nearest targets.
 const forecastRows = 12
 
-func forecastOf(rows []portfolioRow, now time.Time) *forecastChart {
-	var picked []portfolioRow
+func forecastOf(rows []store.PortfolioRow, now time.Time) *forecastChart {
+	var picked []store.PortfolioRow
 	for _, r := range rows {
 		if r.Status.TakesTaskActions() && r.TargetGoLive != nil && r.ForecastGoLive != nil {
 			picked = append(picked, r)
@@ -209,7 +246,7 @@ func forecastOf(rows []portfolioRow, now time.Time) *forecastChart {
 	if len(picked) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(picked, func(a, b portfolioRow) int { return a.TargetGoLive.Compare(*b.TargetGoLive) })
+	slices.SortStableFunc(picked, func(a, b store.PortfolioRow) int { return a.TargetGoLive.Compare(*b.TargetGoLive) })
 	picked = picked[:min(len(picked), forecastRows)]
 	ch := &forecastChart{LeftX: 150, RightX: chartWidth - 10}
 	for i, r := range picked {

@@ -9,9 +9,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/onboard-oss/onboard/internal/config"
 )
@@ -57,11 +61,37 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	log := newLogger(stderr, cfg.LogLevel)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if cfg.PprofAddr != "" && args[0] != "simulate" {
+		if err := servePprof(ctx, cfg.PprofAddr, log); err != nil {
+			fmt.Fprintf(stderr, "onboard: %v\n", err)
+			return 1
+		}
+	}
 	if err := cmd(ctx, cfg, log, args[1:], stdout); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "onboard %s: %v\n", args[0], err)
 		return 1
 	}
 	return 0
+}
+
+// servePprof serves Go's profiler on addr until ctx ends: CPU, heap, goroutine and
+// mutex profiles of this process (go tool pprof http://addr/debug/pprof/profile).
+func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("ONBOARD_PPROF_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { <-ctx.Done(); _ = srv.Close() }()
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("profiler listening", "addr", ln.Addr().String())
+	return nil
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

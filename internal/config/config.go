@@ -68,6 +68,9 @@ type Config struct {
 	StickyCacheSize int
 	// Dev is true under `onboard dev`: the dev-only routes (the mail outbox) exist.
 	Dev bool
+	// PprofAddr serves Go's profiler (net/http/pprof) on host:port when set
+	// (ONBOARD_PPROF_ADDR), e.g. 127.0.0.1:6060; off by default. Keep it on loopback.
+	PprofAddr string
 	// Secret is the server secret sign-in links are derived from (ONBOARD_SECRET, at least
 	// 32 characters); api and worker need it, `dev` keeps a generated one in its data dir.
 	Secret string
@@ -94,7 +97,7 @@ type Config struct {
 // Env names every variable Load reads; docker-compose and the README use the same names.
 var Env = []string{
 	"ONBOARD_HTTP_ADDR", "ONBOARD_BASE_URL", "DATABASE_URL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE",
-	"TEMPORAL_TLS", "TEMPORAL_API_KEY", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA", "TEMPORAL_TLS_SERVER_NAME",
+	"TEMPORAL_TLS", "TEMPORAL_API_KEY", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_TLS_CA", "TEMPORAL_TLS_SERVER_NAME", "ONBOARD_PPROF_ADDR",
 	"ONBOARD_TASK_QUEUE", "ONBOARD_DATA_DIR", "ONBOARD_DEV_PG_PORT", "ONBOARD_DEV_TEMPORAL_PORT",
 	"ONBOARD_DEV_UI_PORT", "ONBOARD_DEV_API_KEY", "ONBOARD_UPDATE_TIMEOUT", "ONBOARD_SECURE_COOKIES",
 	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_HTTP_READ_TIMEOUT", "ONBOARD_STICKY_CACHE_SIZE", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
@@ -153,6 +156,7 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 		TemporalUIURL:       strings.TrimRight(r.str("ONBOARD_TEMPORAL_UI_URL", ""), "/"),
 		Dev:                 dev,
 		Secret:              r.str("ONBOARD_SECRET", ""),
+		PprofAddr:           r.str("ONBOARD_PPROF_ADDR", ""),
 		EmailFrom:           r.str("ONBOARD_EMAIL_FROM", "Onboard <onboard@localhost>"),
 		ResendAPIKey:        r.str("RESEND_API_KEY", ""),
 		ResendBaseURL:       r.str("RESEND_BASE_URL", ""),
@@ -175,6 +179,7 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 	r.check(c.TemporalUIURL == "" || strings.HasPrefix(c.TemporalUIURL, "http://") || strings.HasPrefix(c.TemporalUIURL, "https://"),
 		"ONBOARD_TEMPORAL_UI_URL", "want an http:// or https:// URL")
 	r.check(c.WorkerMetricsAddr == "off" || validAddr(c.WorkerMetricsAddr), "ONBOARD_WORKER_METRICS_ADDR", "want host:port, e.g. :9091, or off")
+	r.check(c.PprofAddr == "" || validAddr(c.PprofAddr), "ONBOARD_PPROF_ADDR", "want host:port, e.g. 127.0.0.1:6060")
 	r.check(c.Secret == "" || len(c.Secret) >= 32, "ONBOARD_SECRET", "want at least 32 characters (e.g. openssl rand -base64 32)")
 	_, fromErr := mail.ParseAddress(c.EmailFrom)
 	r.check(fromErr == nil, "ONBOARD_EMAIL_FROM", "want an address such as \"Onboard <onboard@example.com>\"")

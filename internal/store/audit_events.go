@@ -84,8 +84,10 @@ func (s *Store) RecentActivity(ctx context.Context, workspaceID, onboardingID st
 	err := s.db.SelectContext(ctx, &list, `
 		SELECT e.id, e.actor, e.action, e.subject, e.detail, e.created_at, coalesce(su.name, c.name, '') AS actor_name
 		FROM audit_events e
-		LEFT JOIN staff_users su ON su.workspace_id = e.workspace_id AND e.actor = 'staff:' || su.id::text
-		LEFT JOIN contacts c ON c.workspace_id = e.workspace_id AND e.actor = 'contact:' || c.id::text
+		LEFT JOIN staff_users su ON su.workspace_id = e.workspace_id AND su.id = (CASE WHEN e.actor ~ '^staff:[0-9a-f-]{36}$'
+			THEN substr(e.actor, 7)::uuid END)
+		LEFT JOIN contacts c ON c.workspace_id = e.workspace_id AND c.id = (CASE WHEN e.actor ~ '^contact:[0-9a-f-]{36}$'
+			THEN substr(e.actor, 9)::uuid END)
 		WHERE e.workspace_id = $1 AND e.onboarding_id = $2
 		ORDER BY e.id DESC LIMIT $3`, workspaceID, onboardingID, limit)
 	if err != nil {

@@ -43,17 +43,41 @@ var PortfolioSorts = map[string]string{
 	"newest":    `o.created_at DESC`,
 }
 
-// maxPortfolio bounds the portfolio a page shows.
-const maxPortfolio = 500
+// PortfolioPage is how many rows a portfolio page shows at most.
+const PortfolioPage = 50
 
-// Portfolio lists a workspace's onboardings for the staff dashboard, counting overdue
-// tasks at now.
-func (s *Store) Portfolio(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time) ([]PortfolioRow, error) {
+// portfolioFrom is the FROM and WHERE of every portfolio query: the workspace's
+// onboardings with their accounts and CSMs, picked by the filter's $1–$6.
+const portfolioFrom = `
+		FROM onboardings o JOIN accounts a ON a.id = o.account_id LEFT JOIN staff_users u ON u.id = a.csm_id
+		WHERE o.workspace_id = $1 AND ($2 = '' OR a.csm_id = nullif($2, '')::uuid) AND ($3 = '' OR o.health = $3)
+			AND ($4 = '' OR o.status = $4) AND ($5 = '' OR o.plan_key = $5) AND ($6 = '%%' OR a.name ILIKE $6)`
+
+func (f PortfolioFilter) args(workspaceID string) []any {
+	return []any{workspaceID, f.CSMID, f.Health, f.Status, f.PlanKey, containing(f.Query)}
+}
+
+// Portfolio lists one page of a workspace's onboardings for the staff dashboard (offset
+// rows in, at most PortfolioPage), counting overdue tasks at now.
+func (s *Store) Portfolio(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time, offset int) ([]PortfolioRow, error) {
 	order, ok := PortfolioSorts[f.Sort]
 	if !ok || f.Sort == "attention" {
 		order = `CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, ` + PortfolioSorts["attention"]
 	}
-	like := containing(f.Query)
+	return s.portfolioRows(ctx, workspaceID, f, now, "", order+`, CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, a.name, o.id`,
+		PortfolioPage, max(offset, 0))
+}
+
+// PortfolioForecast lists the filtered onboardings in flight that have a forecast, the
+// limit with the nearest targets first: what the forecast chart draws.
+func (s *Store) PortfolioForecast(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time, limit int) ([]PortfolioRow, error) {
+	return s.portfolioRows(ctx, workspaceID, f, now, ` AND o.status IN ($14, $15) AND o.target_go_live IS NOT NULL AND o.forecast_go_live IS NOT NULL`,
+		`o.target_go_live, CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, a.name, o.id`, limit, 0,
+		onboarding.StatusActive, onboarding.StatusLive)
+}
+
+// portfolioRows reads portfolio rows; where may use $14 on, given in extra.
+func (s *Store) portfolioRows(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time, where, order string, limit, offset int, extra ...any) ([]PortfolioRow, error) {
 	var rows []PortfolioRow
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT o.id, o.workspace_id, o.account_id, a.name AS account_name, a.timezone AS account_timezone, o.plan_template_id,
@@ -65,16 +89,67 @@ func (s *Store) Portfolio(ctx context.Context, workspaceID string, f PortfolioFi
 				ORDER BY p.position LIMIT 1), '') AS phase,
 			(SELECT count(*) FROM onboarding_tasks t WHERE t.onboarding_id = o.id AND t.due_at < $7
 				AND t.status NOT IN ($11, $12)) AS overdue_count,
-			(SELECT count(*) FROM onboarding_tasks t WHERE t.onboarding_id = o.id AND t.status = $13) AS blocked_count
-		FROM onboardings o JOIN accounts a ON a.id = o.account_id LEFT JOIN staff_users u ON u.id = a.csm_id
-		WHERE o.workspace_id = $1 AND ($2 = '' OR a.csm_id = nullif($2, '')::uuid) AND ($3 = '' OR o.health = $3)
-			AND ($4 = '' OR o.status = $4) AND ($5 = '' OR o.plan_key = $5) AND ($6 = '%%' OR a.name ILIKE $6)
-		ORDER BY `+order+`, CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, a.name, o.id
-		LIMIT `+fmt.Sprint(maxPortfolio),
-		workspaceID, f.CSMID, f.Health, f.Status, f.PlanKey, like, now, onboarding.HealthOffTrack, onboarding.HealthAtRisk,
-		onboarding.PhaseCompleted, onboarding.TaskCompleted, onboarding.TaskSkipped, onboarding.TaskBlocked)
+			(SELECT count(*) FROM onboarding_tasks t WHERE t.onboarding_id = o.id AND t.status = $13) AS blocked_count`+
+		portfolioFrom+where+`
+		ORDER BY `+order+` LIMIT `+fmt.Sprint(limit)+` OFFSET `+fmt.Sprint(offset),
+		append(append(f.args(workspaceID), now, onboarding.HealthOffTrack, onboarding.HealthAtRisk,
+			onboarding.PhaseCompleted, onboarding.TaskCompleted, onboarding.TaskSkipped, onboarding.TaskBlocked), extra...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: portfolio: %w", conflict(err))
 	}
 	return rows, nil
+}
+
+// PortfolioTotals are the figures over every onboarding a portfolio filter picks.
+type PortfolioTotals struct {
+	// Count is every onboarding; InFlight those active, live or paused.
+	Count    int `db:"count"`
+	InFlight int `db:"in_flight"`
+	// Overdue and Blocked count tasks across all of them.
+	Overdue int `db:"overdue"`
+	Blocked int `db:"blocked"`
+	// Late counts the active and live ones forecast to go live after their target.
+	Late int `db:"late"`
+	// OnTrack, AtRisk and OffTrack split the ones in flight by health.
+	OnTrack  int `db:"on_track"`
+	AtRisk   int `db:"at_risk"`
+	OffTrack int `db:"off_track"`
+}
+
+// ByHealth returns the in-flight count of a health.
+func (t PortfolioTotals) ByHealth(h onboarding.Health) int {
+	switch h {
+	case onboarding.HealthOnTrack:
+		return t.OnTrack
+	case onboarding.HealthAtRisk:
+		return t.AtRisk
+	case onboarding.HealthOffTrack:
+		return t.OffTrack
+	}
+	return 0
+}
+
+// PortfolioTotals counts, in one query, what the portfolio's totals and health chart
+// show for every onboarding the filter picks, not only the page shown.
+func (s *Store) PortfolioTotals(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time) (PortfolioTotals, error) {
+	var t PortfolioTotals
+	err := s.db.GetContext(ctx, &t, `
+		SELECT count(*) AS count,
+			count(*) FILTER (WHERE o.status IN ($8, $9, $10)) AS in_flight,
+			coalesce(sum(c.overdue), 0) AS overdue, coalesce(sum(c.blocked), 0) AS blocked,
+			count(*) FILTER (WHERE o.status IN ($8, $9) AND o.forecast_go_live > o.target_go_live) AS late,
+			count(*) FILTER (WHERE o.status IN ($8, $9, $10) AND o.health = $11) AS on_track,
+			count(*) FILTER (WHERE o.status IN ($8, $9, $10) AND o.health = $12) AS at_risk,
+			count(*) FILTER (WHERE o.status IN ($8, $9, $10) AND o.health = $13) AS off_track
+		FROM (SELECT o.id, o.status, o.health, o.forecast_go_live, o.target_go_live`+portfolioFrom+`) o
+		LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE t.due_at < $7 AND t.status NOT IN ($14, $15)) AS overdue,
+			count(*) FILTER (WHERE t.status = $16) AS blocked
+			FROM onboarding_tasks t WHERE t.onboarding_id = o.id) c ON true`,
+		append(f.args(workspaceID), now, onboarding.StatusActive, onboarding.StatusLive, onboarding.StatusPaused,
+			onboarding.HealthOnTrack, onboarding.HealthAtRisk, onboarding.HealthOffTrack,
+			onboarding.TaskCompleted, onboarding.TaskSkipped, onboarding.TaskBlocked)...)
+	if err != nil {
+		return t, fmt.Errorf("store: portfolio totals: %w", conflict(err))
+	}
+	return t, nil
 }
