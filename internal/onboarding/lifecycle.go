@@ -30,9 +30,9 @@ func ParseLifecycleAction(s string) (LifecycleAction, bool) {
 }
 
 // Label returns the action as a button says it: "Pause".
-func (a LifecycleAction) Label() string {
-	return map[LifecycleAction]string{LifecyclePause: "Pause", LifecycleResume: "Resume", LifecycleCancel: "Cancel onboarding"}[a]
-}
+func (a LifecycleAction) Label() string { return lifecycleActionLabels[a] }
+
+var lifecycleActionLabels = map[LifecycleAction]string{LifecyclePause: "Pause", LifecycleResume: "Resume", LifecycleCancel: "Cancel onboarding"}
 
 // NeedsReason reports whether the action must say why.
 func (a LifecycleAction) NeedsReason() bool { return a == LifecycleCancel }

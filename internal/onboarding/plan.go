@@ -15,9 +15,9 @@ const (
 )
 
 // Label returns the side as people read it: "Customer".
-func (o Owner) Label() string {
-	return map[Owner]string{OwnerCustomer: "Customer", OwnerVendor: "Vendor"}[o]
-}
+func (o Owner) Label() string { return ownerLabels[o] }
+
+var ownerLabels = map[Owner]string{OwnerCustomer: "Customer", OwnerVendor: "Vendor"}
 
 // IsCustomer reports whether the customer's side does the task.
 func (o Owner) IsCustomer() bool { return o == OwnerCustomer }

@@ -18,10 +18,10 @@ const (
 )
 
 // Label returns the status as people read it: "In Progress".
-func (s TaskStatus) Label() string {
-	return map[TaskStatus]string{TaskPending: "Pending", TaskInProgress: "In Progress",
-		TaskCompleted: "Completed", TaskBlocked: "Blocked", TaskSkipped: "Skipped"}[s]
-}
+func (s TaskStatus) Label() string { return taskStatusLabels[s] }
+
+var taskStatusLabels = map[TaskStatus]string{TaskPending: "Pending", TaskInProgress: "In Progress",
+	TaskCompleted: "Completed", TaskBlocked: "Blocked", TaskSkipped: "Skipped"}
 
 // Done reports whether the task counts as finished for progress and dependencies.
 func (s TaskStatus) Done() bool { return s == TaskCompleted || s == TaskSkipped }
@@ -37,9 +37,9 @@ const (
 )
 
 // Label returns the status as people read it: "Not Started".
-func (s PhaseStatus) Label() string {
-	return map[PhaseStatus]string{PhaseNotStarted: "Not Started", PhaseInProgress: "In Progress", PhaseCompleted: "Completed"}[s]
-}
+func (s PhaseStatus) Label() string { return phaseStatusLabels[s] }
+
+var phaseStatusLabels = map[PhaseStatus]string{PhaseNotStarted: "Not Started", PhaseInProgress: "In Progress", PhaseCompleted: "Completed"}
 
 // Status is where an onboarding stands.
 type Status string
@@ -57,10 +57,10 @@ const (
 var Statuses = []Status{StatusActive, StatusPaused, StatusLive, StatusCompleted, StatusCancelled}
 
 // Label returns the status as people read it: "Live".
-func (s Status) Label() string {
-	return map[Status]string{StatusActive: "Active", StatusPaused: "Paused", StatusLive: "Live",
-		StatusCompleted: "Completed", StatusCancelled: "Cancelled"}[s]
-}
+func (s Status) Label() string { return statusLabels[s] }
+
+var statusLabels = map[Status]string{StatusActive: "Active", StatusPaused: "Paused", StatusLive: "Live",
+	StatusCompleted: "Completed", StatusCancelled: "Cancelled"}
 
 // TakesTaskActions reports whether tasks of an onboarding in this status can change:
 // not while paused, nor once it is closed.
@@ -96,9 +96,9 @@ const (
 )
 
 // Label returns the health as people read it: "At Risk".
-func (h Health) Label() string {
-	return map[Health]string{HealthOnTrack: "On Track", HealthAtRisk: "At Risk", HealthOffTrack: "Off Track"}[h]
-}
+func (h Health) Label() string { return healthLabels[h] }
+
+var healthLabels = map[Health]string{HealthOnTrack: "On Track", HealthAtRisk: "At Risk", HealthOffTrack: "Off Track"}
 
 // TaskState is one task's progress within an onboarding.
 type TaskState struct {

@@ -34,7 +34,7 @@ type PortfolioFilter struct {
 
 // PortfolioSorts are the orders the portfolio can be read in.
 var PortfolioSorts = map[string]string{
-	"attention": `overdue_count DESC, blocked_count DESC`, // after the worst health: see Portfolio
+	"attention": `c.overdue DESC, c.blocked DESC`, // after the worst health: see Portfolio
 	"account":   `a.name`,
 	"target":    `o.target_go_live NULLS LAST`,
 	"forecast":  `o.forecast_go_live NULLS LAST`,
@@ -47,14 +47,19 @@ var PortfolioSorts = map[string]string{
 const PortfolioPage = 50
 
 // portfolioFrom is the FROM and WHERE of every portfolio query: the workspace's
-// onboardings with their accounts and CSMs, picked by the filter's $1–$6.
+// onboardings with their accounts and CSMs, and each one's overdue (due before $7) and
+// blocked task counts in one pass over its tasks, picked by the filter's $1–$6 (args).
 const portfolioFrom = `
 		FROM onboardings o JOIN accounts a ON a.id = o.account_id LEFT JOIN staff_users u ON u.id = a.csm_id
+		LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE t.due_at < $7 AND t.status NOT IN ($8, $9)) AS overdue,
+			count(*) FILTER (WHERE t.status = $10) AS blocked FROM onboarding_tasks t WHERE t.onboarding_id = o.id) c ON true
 		WHERE o.workspace_id = $1 AND ($2 = '' OR a.csm_id = nullif($2, '')::uuid) AND ($3 = '' OR o.health = $3)
 			AND ($4 = '' OR o.status = $4) AND ($5 = '' OR o.plan_key = $5) AND ($6 = '%%' OR a.name ILIKE $6)`
 
-func (f PortfolioFilter) args(workspaceID string) []any {
-	return []any{workspaceID, f.CSMID, f.Health, f.Status, f.PlanKey, containing(f.Query)}
+// args are the $1–$10 of portfolioFrom; a query's own start at $11.
+func (f PortfolioFilter) args(workspaceID string, now time.Time, own ...any) []any {
+	return append([]any{workspaceID, f.CSMID, f.Health, f.Status, f.PlanKey, containing(f.Query), now,
+		onboarding.TaskCompleted, onboarding.TaskSkipped, onboarding.TaskBlocked}, own...)
 }
 
 // Portfolio lists one page of a workspace's onboardings for the staff dashboard (offset
@@ -62,9 +67,9 @@ func (f PortfolioFilter) args(workspaceID string) []any {
 func (s *Store) Portfolio(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time, offset int) ([]PortfolioRow, error) {
 	order, ok := PortfolioSorts[f.Sort]
 	if !ok || f.Sort == "attention" {
-		order = `CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, ` + PortfolioSorts["attention"]
+		order = `CASE o.health WHEN $11 THEN 0 WHEN $12 THEN 1 ELSE 2 END, ` + PortfolioSorts["attention"]
 	}
-	return s.portfolioRows(ctx, workspaceID, f, now, "", order+`, CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, a.name, o.id`,
+	return s.portfolioRows(ctx, workspaceID, f, now, "", order+`, CASE o.health WHEN $11 THEN 0 WHEN $12 THEN 1 ELSE 2 END, a.name, o.id`,
 		PortfolioPage, max(offset, 0))
 }
 
@@ -72,11 +77,12 @@ func (s *Store) Portfolio(ctx context.Context, workspaceID string, f PortfolioFi
 // limit with the nearest targets first: what the forecast chart draws.
 func (s *Store) PortfolioForecast(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time, limit int) ([]PortfolioRow, error) {
 	return s.portfolioRows(ctx, workspaceID, f, now, ` AND o.status IN ($14, $15) AND o.target_go_live IS NOT NULL AND o.forecast_go_live IS NOT NULL`,
-		`o.target_go_live, CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, a.name, o.id`, limit, 0,
+		`o.target_go_live, CASE o.health WHEN $11 THEN 0 WHEN $12 THEN 1 ELSE 2 END, a.name, o.id`, limit, 0,
 		onboarding.StatusActive, onboarding.StatusLive)
 }
 
-// portfolioRows reads portfolio rows; where may use $14 on, given in extra.
+// portfolioRows reads portfolio rows ($11 and $12 are the worst healths, $13 a completed
+// phase); where and order may use $14 on, given in extra.
 func (s *Store) portfolioRows(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time, where, order string, limit, offset int, extra ...any) ([]PortfolioRow, error) {
 	var rows []PortfolioRow
 	err := s.db.SelectContext(ctx, &rows, `
@@ -85,15 +91,12 @@ func (s *Store) portfolioRows(ctx context.Context, workspaceID string, f Portfol
 			o.tasks_done, o.tasks_total, o.start_date, o.target_go_live, o.went_live_at, o.state_version,
 			o.created_at, o.updated_at, o.last_customer_activity, o.forecast_go_live,
 			a.csm_id, coalesce(u.name, '') AS csm_name,
-			coalesce((SELECT p.name FROM onboarding_phases p WHERE p.onboarding_id = o.id AND p.status <> $10
+			coalesce((SELECT p.name FROM onboarding_phases p WHERE p.onboarding_id = o.id AND p.status <> $13
 				ORDER BY p.position LIMIT 1), '') AS phase,
-			(SELECT count(*) FROM onboarding_tasks t WHERE t.onboarding_id = o.id AND t.due_at < $7
-				AND t.status NOT IN ($11, $12)) AS overdue_count,
-			(SELECT count(*) FROM onboarding_tasks t WHERE t.onboarding_id = o.id AND t.status = $13) AS blocked_count`+
+			c.overdue AS overdue_count, c.blocked AS blocked_count`+
 		portfolioFrom+where+`
 		ORDER BY `+order+` LIMIT `+fmt.Sprint(limit)+` OFFSET `+fmt.Sprint(offset),
-		append(append(f.args(workspaceID), now, onboarding.HealthOffTrack, onboarding.HealthAtRisk,
-			onboarding.PhaseCompleted, onboarding.TaskCompleted, onboarding.TaskSkipped, onboarding.TaskBlocked), extra...)...)
+		f.args(workspaceID, now, append([]any{onboarding.HealthOffTrack, onboarding.HealthAtRisk, onboarding.PhaseCompleted}, extra...)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: portfolio: %w", conflict(err))
 	}
@@ -106,14 +109,14 @@ type PortfolioTotals struct {
 	Count    int `db:"count"`
 	InFlight int `db:"in_flight"`
 	// Overdue and Blocked count tasks across all of them.
-	Overdue int `db:"overdue"`
-	Blocked int `db:"blocked"`
+	Overdue int `db:"overdue_tasks"`
+	Blocked int `db:"blocked_tasks"`
 	// Late counts the active and live ones forecast to go live after their target.
 	Late int `db:"late"`
 	// OnTrack, AtRisk and OffTrack split the ones in flight by health.
-	OnTrack  int `db:"on_track"`
-	AtRisk   int `db:"at_risk"`
-	OffTrack int `db:"off_track"`
+	OnTrack  int `db:"health_ok"`
+	AtRisk   int `db:"health_risk"`
+	OffTrack int `db:"health_bad"`
 }
 
 // ByHealth returns the in-flight count of a health.
@@ -135,19 +138,14 @@ func (s *Store) PortfolioTotals(ctx context.Context, workspaceID string, f Portf
 	var t PortfolioTotals
 	err := s.db.GetContext(ctx, &t, `
 		SELECT count(*) AS count,
-			count(*) FILTER (WHERE o.status IN ($8, $9, $10)) AS in_flight,
-			coalesce(sum(c.overdue), 0) AS overdue, coalesce(sum(c.blocked), 0) AS blocked,
-			count(*) FILTER (WHERE o.status IN ($8, $9) AND o.forecast_go_live > o.target_go_live) AS late,
-			count(*) FILTER (WHERE o.status IN ($8, $9, $10) AND o.health = $11) AS on_track,
-			count(*) FILTER (WHERE o.status IN ($8, $9, $10) AND o.health = $12) AS at_risk,
-			count(*) FILTER (WHERE o.status IN ($8, $9, $10) AND o.health = $13) AS off_track
-		FROM (SELECT o.id, o.status, o.health, o.forecast_go_live, o.target_go_live`+portfolioFrom+`) o
-		LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE t.due_at < $7 AND t.status NOT IN ($14, $15)) AS overdue,
-			count(*) FILTER (WHERE t.status = $16) AS blocked
-			FROM onboarding_tasks t WHERE t.onboarding_id = o.id) c ON true`,
-		append(f.args(workspaceID), now, onboarding.StatusActive, onboarding.StatusLive, onboarding.StatusPaused,
-			onboarding.HealthOnTrack, onboarding.HealthAtRisk, onboarding.HealthOffTrack,
-			onboarding.TaskCompleted, onboarding.TaskSkipped, onboarding.TaskBlocked)...)
+			count(*) FILTER (WHERE o.status IN ($11, $12, $13)) AS in_flight,
+			coalesce(sum(c.overdue), 0) AS overdue_tasks, coalesce(sum(c.blocked), 0) AS blocked_tasks,
+			count(*) FILTER (WHERE o.status IN ($11, $12) AND o.forecast_go_live > o.target_go_live) AS late,
+			count(*) FILTER (WHERE o.status IN ($11, $12, $13) AND o.health = $14) AS health_ok,
+			count(*) FILTER (WHERE o.status IN ($11, $12, $13) AND o.health = $15) AS health_risk,
+			count(*) FILTER (WHERE o.status IN ($11, $12, $13) AND o.health = $16) AS health_bad`+portfolioFrom,
+		f.args(workspaceID, now, onboarding.StatusActive, onboarding.StatusLive, onboarding.StatusPaused,
+			onboarding.HealthOnTrack, onboarding.HealthAtRisk, onboarding.HealthOffTrack)...)
 	if err != nil {
 		return t, fmt.Errorf("store: portfolio totals: %w", conflict(err))
 	}
