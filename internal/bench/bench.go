@@ -35,6 +35,9 @@ import (
 // maxUsers bounds -users so a typo cannot open thousands of connections.
 const maxUsers = 2000
 
+// maxPopulation bounds -population.
+const maxPopulation = 100_000
+
 // Options are the bench's settings, from flags over config defaults.
 type Options struct {
 	// URL is the stack's base URL.
@@ -65,6 +68,9 @@ type Options struct {
 	StaffEmail, StaffPassword string
 	// DatabaseURL is the stack's Postgres, which the bare page baseline reads a row from.
 	DatabaseURL string
+	// Population, when above 0, creates that many onboardings first and measures the
+	// stack's memory, database size and timer lateness with them in place.
+	Population int
 }
 
 func (o Options) actions() bool { return o.Mode != "pages" }
@@ -91,6 +97,7 @@ func ParseFlags(args []string, cfg config.Config, output io.Writer) (Options, er
 	fs.StringVar(&o.StaffEmail, "staff-email", "admin@northwind.example", "staff user who reads the staff list")
 	fs.StringVar(&o.StaffPassword, "staff-password", "onboard-dev", "that staff user's password")
 	fs.StringVar(&o.DatabaseURL, "database", defaultDatabase(cfg), "the stack's Postgres, for the bare page baseline")
+	fs.IntVar(&o.Population, "population", 0, "create this many onboardings first (e.g. 10000) and report memory, database size and timer lateness with them live")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -144,6 +151,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("-page-rate: want more than 0, got %v", o.PageRate)
 	case o.PageUsers < 1 || o.PageUsers > maxUsers:
 		return fmt.Errorf("-page-users: want 1 to %d, got %d", maxUsers, o.PageUsers)
+	case o.Population < 0 || o.Population > maxPopulation:
+		return fmt.Errorf("-population: want 0 to %d, got %d", maxPopulation, o.Population)
 	}
 	return nil
 }
@@ -161,6 +170,8 @@ type Result struct {
 	// PortalPaced and PortalFlat read the portal overview, StaffPaced and StaffFlat the
 	// staff list, BareRowPaced and BareRowFlat the bare Gin + pgx endpoint.
 	PortalPaced, PortalFlat, StaffPaced, StaffFlat, BareRowPaced, BareRowFlat Summary
+	// Population is the population run's figures, nil without one.
+	Population *PopulationResult
 }
 
 // Run sets up, runs the runs Mode asks for and prints the report to stdout. It fails
@@ -172,6 +183,17 @@ func Run(ctx context.Context, o Options, log *slog.Logger, stdout io.Writer) err
 	fmt.Fprintf(stdout, "onboard bench %s (%s): %d users, paced %.4g actions/s; pages %d users, paced %.4g/s; %s per run, plan %s\n  api %s, temporal %s\n\n",
 		runID, o.Mode, o.Users, o.Rate, o.PageUsers, o.PageRate, o.Duration, o.Plan, o.URL, o.TemporalAddress)
 	r := Result{Options: o}
+	var pop *population
+	if o.Population > 0 {
+		fleet, err := startNoopFleet(ctx, o, runID+"-probes", 0, log)
+		if err != nil {
+			return err
+		}
+		defer fleet.stop()
+		if pop, err = startPopulation(ctx, api, o, runID, fleet, stdout); err != nil {
+			return err
+		}
+	}
 	if o.actions() {
 		if err := runActions(ctx, api, o, runID, log, &r); err != nil {
 			return err
@@ -181,6 +203,10 @@ func Run(ctx context.Context, o Options, log *slog.Logger, stdout io.Writer) err
 		if err := runPages(ctx, api, o, runID, &r); err != nil {
 			return err
 		}
+	}
+	if pop != nil {
+		res := pop.finish(ctx)
+		r.Population = &res
 	}
 	if err := ctx.Err(); err != nil {
 		return err

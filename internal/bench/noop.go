@@ -46,6 +46,7 @@ func benchNoop(ctx workflow.Context) error {
 type noopFleet struct {
 	client client.Client
 	worker worker.Worker
+	queue  string
 	ids    []string
 	log    *slog.Logger
 }
@@ -61,10 +62,11 @@ func startNoopFleet(ctx context.Context, o Options, runID string, n int, log *sl
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s (-temporal): %w", o.TemporalAddress, err)
 	}
-	f := &noopFleet{client: c, log: log}
 	queue := "bench-noop-" + runID
+	f := &noopFleet{client: c, log: log, queue: queue}
 	f.worker = worker.New(c, queue, worker.Options{})
 	f.worker.RegisterWorkflowWithOptions(benchNoop, workflow.RegisterOptions{Name: noopWorkflowName})
+	f.worker.RegisterWorkflowWithOptions(benchTimerProbe, workflow.RegisterOptions{Name: probeWorkflowName})
 	if err := f.worker.Start(); err != nil {
 		f.stop()
 		return nil, fmt.Errorf("start the baseline worker: %w", err)

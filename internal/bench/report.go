@@ -25,6 +25,10 @@ const (
 
 // Report prints the tables, the ratios to the bare baselines and the budget checks.
 func Report(w io.Writer, r Result) {
+	if r.Population != nil {
+		reportPopulation(w, *r.Population)
+		fmt.Fprintln(w)
+	}
 	if r.Options.actions() {
 		reportActions(w, r)
 	}
@@ -146,10 +150,14 @@ func budgetLine(r Result) string {
 }
 
 func firstErrors(w io.Writer, r Result) {
+	var pop PopulationResult
+	if r.Population != nil {
+		pop = *r.Population
+	}
 	for _, e := range []struct {
 		name string
 		s    Summary
-	}{{"create onboarding", r.Create}, {"task action paced", r.TaskPaced}, {"task action flat-out", r.TaskFlat},
+	}{{"population create", pop.Create}, {"timer probe", pop.Lateness}, {"create onboarding", r.Create}, {"task action paced", r.TaskPaced}, {"task action flat-out", r.TaskFlat},
 		{"bare update paced", r.BarePaced}, {"bare update flat-out", r.BareFlat},
 		{"portal overview paced", r.PortalPaced}, {"portal overview flat-out", r.PortalFlat},
 		{"staff list paced", r.StaffPaced}, {"staff list flat-out", r.StaffFlat},
@@ -157,5 +165,29 @@ func firstErrors(w io.Writer, r Result) {
 		if e.s.FirstError != "" {
 			fmt.Fprintf(w, "first error, %s: %s\n", e.name, e.s.FirstError)
 		}
+	}
+}
+
+// The population budget from DESIGN.md ("Budgets") and the timer goal.
+const (
+	budgetRSS      = 1 << 30
+	budgetLateness = 2 * time.Second
+)
+
+func reportPopulation(w io.Writer, p PopulationResult) {
+	mb := func(b float64) string { return fmt.Sprintf("%.0f MB", b/(1<<20)) }
+	fmt.Fprintf(w, "population: %d onboardings in %d accounts created at %.1f/s (p50 %s, p99 %s, %d failed)\n",
+		p.Create.N, p.Accounts, p.Create.Rate, msec(p.Create.P50), msec(p.Create.P99), p.Create.Errors)
+	fmt.Fprintf(w, "stack process RSS: %s before, %s with them, %s after the load (live heap %s, %s, %s)\n",
+		mb(p.RSSBefore), mb(p.RSSCreated), mb(p.RSSAfter), mb(p.HeapBefore), mb(p.HeapCreated), mb(p.HeapAfter))
+	fmt.Fprintf(w, "database: %s before, %s with them\n", mb(float64(p.DBBefore)), mb(float64(p.DBAfter)))
+	fmt.Fprintf(w, "timer lateness (%d probes due over the minute after creation, under the load): p50 %s, p99 %s, max %s\n",
+		p.Lateness.N, msec(p.Lateness.P50), msec(p.Lateness.P99), msec(p.Lateness.Max))
+	fmt.Fprintln(w, verdict("budget (DESIGN.md: 10,000 active onboardings, worker memory ≤ 1 GiB; timers ≤ 2 s late)", []check{
+		{p.RSSAfter > 0 && p.RSSAfter <= budgetRSS && p.RSSCreated <= budgetRSS, fmt.Sprintf("RSS %s (≤ 1024 MB)", mb(max(p.RSSCreated, p.RSSAfter)))},
+		{p.Lateness.N > 0 && p.Lateness.P99 <= budgetLateness, fmt.Sprintf("timer p99 %s (≤ 2000.0ms)", msec(p.Lateness.P99))},
+	}))
+	if p.N < 10_000 {
+		fmt.Fprintf(w, "  note: %d onboardings, not the budget's 10,000\n", p.N)
 	}
 }

@@ -66,11 +66,13 @@ func (s *Store) CreateOnboarding(ctx context.Context, o Onboarding, snap Snapsho
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO onboardings (id, workspace_id, account_id, plan_template_id, plan_key, plan_version,
 				workflow_id, status, health, progress, customer_progress, tasks_done, tasks_total,
-				start_date, target_go_live, state_version, last_customer_activity, forecast_go_live)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::date)`,
+				start_date, target_go_live, state_version, last_customer_activity, forecast_go_live,
+				open_due_at, blocked_tasks, current_phase)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::date, $19, $20, $21)`,
 			o.ID, o.WorkspaceID, o.AccountID, o.PlanTemplateID, o.PlanKey, o.PlanVersion, o.WorkflowID,
 			snap.Status, snap.Health, snap.Progress, snap.CustomerProgress, snap.TasksDone, snap.TasksTotal,
-			o.StartDate, o.TargetGoLive, snap.Version, timePtr(snap.LastCustomerActivity), datePtr(snap.ForecastGoLive))
+			o.StartDate, o.TargetGoLive, snap.Version, timePtr(snap.LastCustomerActivity), datePtr(snap.ForecastGoLive),
+			dueTimes(snap.OpenDueAt), snap.BlockedTasks, snap.CurrentPhase)
 		if err != nil {
 			return fmt.Errorf("store: create onboarding: %w", conflict(err))
 		}
@@ -140,11 +142,11 @@ func updateOnboarding(ctx context.Context, tx *sqlx.Tx, snap Snapshot) (bool, er
 		UPDATE onboardings SET status = $3, health = $4, progress = $5, customer_progress = $6,
 			tasks_done = $7, tasks_total = $8, went_live_at = $9, state_version = $2, updated_at = now(),
 			last_customer_activity = $10, target_go_live = coalesce($11::date, target_go_live), forecast_go_live = $12::date,
-			start_date = coalesce($13::date, start_date)
+			start_date = coalesce($13::date, start_date), open_due_at = $14, blocked_tasks = $15, current_phase = $16
 		WHERE id = $1 AND state_version <= $2`,
 		snap.OnboardingID, snap.Version, snap.Status, snap.Health, snap.Progress, snap.CustomerProgress,
 		snap.TasksDone, snap.TasksTotal, timePtr(snap.WentLiveAt), timePtr(snap.LastCustomerActivity), datePtr(snap.TargetGoLive),
-		datePtr(snap.ForecastGoLive), datePtr(snap.StartDate))
+		datePtr(snap.ForecastGoLive), datePtr(snap.StartDate), dueTimes(snap.OpenDueAt), snap.BlockedTasks, snap.CurrentPhase)
 	if err != nil {
 		return false, fmt.Errorf("store: update onboarding: %w", err)
 	}
@@ -184,4 +186,13 @@ func after(c *input.Cursor) (*time.Time, *uuid.UUID, bool) {
 // match only themselves).
 func containing(q string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+}
+
+// dueTimes is a snapshot's open due times as the timestamptz[] column takes them (an
+// empty array, never NULL).
+func dueTimes(ts []time.Time) []time.Time {
+	if ts == nil {
+		return []time.Time{}
+	}
+	return ts
 }

@@ -34,7 +34,7 @@ type PortfolioFilter struct {
 
 // PortfolioSorts are the orders the portfolio can be read in.
 var PortfolioSorts = map[string]string{
-	"attention": `c.overdue DESC, c.blocked DESC`, // after the worst health: see Portfolio
+	"attention": `c.overdue DESC, o.blocked_tasks DESC`, // after the worst health: see Portfolio
 	"account":   `a.name`,
 	"target":    `o.target_go_live NULLS LAST`,
 	"forecast":  `o.forecast_go_live NULLS LAST`,
@@ -47,19 +47,18 @@ var PortfolioSorts = map[string]string{
 const PortfolioPage = 50
 
 // portfolioFrom is the FROM and WHERE of every portfolio query: the workspace's
-// onboardings with their accounts and CSMs, and each one's overdue (due before $7) and
-// blocked task counts in one pass over its tasks, picked by the filter's $1–$6 (args).
+// onboardings with their accounts and CSMs, and each one's overdue tasks (those open and
+// due before $7, counted from the row's own open_due_at), picked by the filter's $1–$6
+// (args). Nothing reads the tasks table.
 const portfolioFrom = `
 		FROM onboardings o JOIN accounts a ON a.id = o.account_id LEFT JOIN staff_users u ON u.id = a.csm_id
-		LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE t.due_at < $7 AND t.status NOT IN ($8, $9)) AS overdue,
-			count(*) FILTER (WHERE t.status = $10) AS blocked FROM onboarding_tasks t WHERE t.onboarding_id = o.id) c ON true
+		CROSS JOIN LATERAL (SELECT count(*) AS overdue FROM unnest(o.open_due_at) d WHERE d < $7) c
 		WHERE o.workspace_id = $1 AND ($2 = '' OR a.csm_id = nullif($2, '')::uuid) AND ($3 = '' OR o.health = $3)
 			AND ($4 = '' OR o.status = $4) AND ($5 = '' OR o.plan_key = $5) AND ($6 = '%%' OR a.name ILIKE $6)`
 
-// args are the $1–$10 of portfolioFrom; a query's own start at $11.
+// args are the $1–$7 of portfolioFrom; a query's own start at $8.
 func (f PortfolioFilter) args(workspaceID string, now time.Time, own ...any) []any {
-	return append([]any{workspaceID, f.CSMID, f.Health, f.Status, f.PlanKey, containing(f.Query), now,
-		onboarding.TaskCompleted, onboarding.TaskSkipped, onboarding.TaskBlocked}, own...)
+	return append([]any{workspaceID, f.CSMID, f.Health, f.Status, f.PlanKey, containing(f.Query), now}, own...)
 }
 
 // Portfolio lists one page of a workspace's onboardings for the staff dashboard (offset
@@ -67,22 +66,22 @@ func (f PortfolioFilter) args(workspaceID string, now time.Time, own ...any) []a
 func (s *Store) Portfolio(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time, offset int) ([]PortfolioRow, error) {
 	order, ok := PortfolioSorts[f.Sort]
 	if !ok || f.Sort == "attention" {
-		order = `CASE o.health WHEN $11 THEN 0 WHEN $12 THEN 1 ELSE 2 END, ` + PortfolioSorts["attention"]
+		order = `CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, ` + PortfolioSorts["attention"]
 	}
-	return s.portfolioRows(ctx, workspaceID, f, now, "", order+`, CASE o.health WHEN $11 THEN 0 WHEN $12 THEN 1 ELSE 2 END, a.name, o.id`,
+	return s.portfolioRows(ctx, workspaceID, f, now, "", order+`, CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, a.name, o.id`,
 		PortfolioPage, max(offset, 0))
 }
 
 // PortfolioForecast lists the filtered onboardings in flight that have a forecast, the
 // limit with the nearest targets first: what the forecast chart draws.
 func (s *Store) PortfolioForecast(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time, limit int) ([]PortfolioRow, error) {
-	return s.portfolioRows(ctx, workspaceID, f, now, ` AND o.status IN ($14, $15) AND o.target_go_live IS NOT NULL AND o.forecast_go_live IS NOT NULL`,
-		`o.target_go_live, CASE o.health WHEN $11 THEN 0 WHEN $12 THEN 1 ELSE 2 END, a.name, o.id`, limit, 0,
+	return s.portfolioRows(ctx, workspaceID, f, now, ` AND o.status IN ($10, $11) AND o.target_go_live IS NOT NULL AND o.forecast_go_live IS NOT NULL`,
+		`o.target_go_live, CASE o.health WHEN $8 THEN 0 WHEN $9 THEN 1 ELSE 2 END, a.name, o.id`, limit, 0,
 		onboarding.StatusActive, onboarding.StatusLive)
 }
 
-// portfolioRows reads portfolio rows ($11 and $12 are the worst healths, $13 a completed
-// phase); where and order may use $14 on, given in extra.
+// portfolioRows reads portfolio rows ($8 and $9 are the worst healths); where and order
+// may use $10 on, given in extra.
 func (s *Store) portfolioRows(ctx context.Context, workspaceID string, f PortfolioFilter, now time.Time, where, order string, limit, offset int, extra ...any) ([]PortfolioRow, error) {
 	var rows []PortfolioRow
 	err := s.db.SelectContext(ctx, &rows, `
@@ -90,13 +89,11 @@ func (s *Store) portfolioRows(ctx context.Context, workspaceID string, f Portfol
 			o.plan_key, o.plan_version, o.workflow_id, o.status, o.health, o.progress, o.customer_progress,
 			o.tasks_done, o.tasks_total, o.start_date, o.target_go_live, o.went_live_at, o.state_version,
 			o.created_at, o.updated_at, o.last_customer_activity, o.forecast_go_live,
-			a.csm_id, coalesce(u.name, '') AS csm_name,
-			coalesce((SELECT p.name FROM onboarding_phases p WHERE p.onboarding_id = o.id AND p.status <> $13
-				ORDER BY p.position LIMIT 1), '') AS phase,
-			c.overdue AS overdue_count, c.blocked AS blocked_count`+
+			a.csm_id, coalesce(u.name, '') AS csm_name, o.current_phase AS phase,
+			c.overdue AS overdue_count, o.blocked_tasks AS blocked_count`+
 		portfolioFrom+where+`
 		ORDER BY `+order+` LIMIT `+fmt.Sprint(limit)+` OFFSET `+fmt.Sprint(offset),
-		f.args(workspaceID, now, append([]any{onboarding.HealthOffTrack, onboarding.HealthAtRisk, onboarding.PhaseCompleted}, extra...)...)...)
+		f.args(workspaceID, now, append([]any{onboarding.HealthOffTrack, onboarding.HealthAtRisk}, extra...)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: portfolio: %w", conflict(err))
 	}
@@ -138,12 +135,12 @@ func (s *Store) PortfolioTotals(ctx context.Context, workspaceID string, f Portf
 	var t PortfolioTotals
 	err := s.db.GetContext(ctx, &t, `
 		SELECT count(*) AS count,
-			count(*) FILTER (WHERE o.status IN ($11, $12, $13)) AS in_flight,
-			coalesce(sum(c.overdue), 0) AS overdue_tasks, coalesce(sum(c.blocked), 0) AS blocked_tasks,
-			count(*) FILTER (WHERE o.status IN ($11, $12) AND o.forecast_go_live > o.target_go_live) AS late,
-			count(*) FILTER (WHERE o.status IN ($11, $12, $13) AND o.health = $14) AS health_ok,
-			count(*) FILTER (WHERE o.status IN ($11, $12, $13) AND o.health = $15) AS health_risk,
-			count(*) FILTER (WHERE o.status IN ($11, $12, $13) AND o.health = $16) AS health_bad`+portfolioFrom,
+			count(*) FILTER (WHERE o.status IN ($8, $9, $10)) AS in_flight,
+			coalesce(sum(c.overdue), 0) AS overdue_tasks, coalesce(sum(o.blocked_tasks), 0) AS blocked_tasks,
+			count(*) FILTER (WHERE o.status IN ($8, $9) AND o.forecast_go_live > o.target_go_live) AS late,
+			count(*) FILTER (WHERE o.status IN ($8, $9, $10) AND o.health = $11) AS health_ok,
+			count(*) FILTER (WHERE o.status IN ($8, $9, $10) AND o.health = $12) AS health_risk,
+			count(*) FILTER (WHERE o.status IN ($8, $9, $10) AND o.health = $13) AS health_bad`+portfolioFrom,
 		f.args(workspaceID, now, onboarding.StatusActive, onboarding.StatusLive, onboarding.StatusPaused,
 			onboarding.HealthOnTrack, onboarding.HealthAtRisk, onboarding.HealthOffTrack)...)
 	if err != nil {

@@ -68,8 +68,19 @@ func TestMigrationFillsInNextSteps(t *testing.T) {
 	if err != nil {
 		t.Fatalf("rows at version 1: %v", err)
 	}
+	if _, err := st.DB().ExecContext(ctx, `UPDATE onboarding_tasks SET due_at = '2025-03-10T17:00:00Z' WHERE key IN ('done', 'ready', 'stuck')`); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
+	}
+	// Migration 13 keeps on the row what the portfolio counts: open due times, blocked tasks.
+	var open, blocked int
+	if err := st.DB().QueryRowContext(ctx, `SELECT cardinality(open_due_at), blocked_tasks FROM onboardings`).Scan(&open, &blocked); err != nil {
+		t.Fatal(err)
+	}
+	if open != 2 || blocked != 1 {
+		t.Errorf("after migration 13: %d open due times, %d blocked; want 2 and 1", open, blocked)
 	}
 	want := map[string]bool{"done": false, "ready": true, "waiting": false, "internal": true, "stuck": true}
 	rows, err := st.DB().QueryContext(ctx, `SELECT key, next_step FROM onboarding_tasks`)

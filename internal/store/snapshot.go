@@ -31,6 +31,12 @@ type Snapshot struct {
 	StartDate      time.Time
 	Phases         []OnboardingPhase
 	Tasks          []OnboardingTask
+	// OpenDueAt are the due times of the tasks still open (neither completed nor
+	// skipped), BlockedTasks counts the blocked ones and CurrentPhase names the first
+	// phase not completed: what the portfolio sorts and counts by, kept on the row.
+	OpenDueAt    []time.Time
+	BlockedTasks int
+	CurrentPhase string
 }
 
 // NewSnapshot derives the read model from the workflow's state.
@@ -48,6 +54,18 @@ func NewSnapshot(st *onboarding.State) Snapshot {
 		snap.Phases = append(snap.Phases, OnboardingPhase{OnboardingID: st.OnboardingID, Key: ph.Key,
 			Position: i, Name: ph.Name, Status: ph.Status, Progress: ph.Progress.Percent(),
 			CustomerProgress: customer[i].Progress.Percent()})
+		if snap.CurrentPhase == "" && ph.Status != onboarding.PhaseCompleted {
+			snap.CurrentPhase = ph.Name
+		}
+	}
+	snap.OpenDueAt = []time.Time{}
+	for _, ts := range st.Tasks {
+		if ts.Status == onboarding.TaskBlocked {
+			snap.BlockedTasks++
+		}
+		if !ts.DueAt.IsZero() && ts.Status != onboarding.TaskCompleted && ts.Status != onboarding.TaskSkipped {
+			snap.OpenDueAt = append(snap.OpenDueAt, ts.DueAt)
+		}
 	}
 	next := map[string]bool{}
 	for _, side := range []onboarding.Owner{onboarding.OwnerCustomer, onboarding.OwnerVendor} {
