@@ -234,8 +234,17 @@ func TestCreatesAreSafeToRetry(t *testing.T) {
 	if o := h.call("POST", "/api/v1/onboardings", tn.key, later, "Idempotency-Key", "onb-2").expect(t, 201); o.body["id"] == st.OnboardingID {
 		t.Error("a reused key with a different request answered the earlier onboarding")
 	}
-	if n := len(h.call("GET", "/api/v1/onboardings", tn.key, nil).list); n != 3 {
-		t.Errorf("%d onboardings, want 3", n)
+	// A key is a request's for a day: used again later, with the same body, it is a new
+	// request and makes a new onboarding.
+	if _, err := h.setup.DB().ExecContext(ctx, `UPDATE onboardings SET created_at = now() - interval '2 days' WHERE id = $1`, o1.body["id"]); err != nil {
+		t.Fatal(err)
+	}
+	forgetKeys()
+	if o := h.call("POST", "/api/v1/onboardings", tn.key, body, "Idempotency-Key", "onb-1").expect(t, 201); o.body["id"] == o1.body["id"] {
+		t.Error("a key used again two days later answered the old onboarding")
+	}
+	if n := len(h.call("GET", "/api/v1/onboardings", tn.key, nil).list); n != 4 {
+		t.Errorf("%d onboardings, want 4", n)
 	}
 }
 

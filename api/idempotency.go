@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/onboard-oss/onboard/internal/engine"
 	"github.com/onboard-oss/onboard/internal/input"
 	"github.com/onboard-oss/onboard/internal/store"
 )
@@ -87,7 +88,7 @@ func (s *Server) releaseKey(ctx context.Context, ws, key, claim string) {
 func (s *Server) claim(c *gin.Context, ws, key, claim string, fp []byte) (store.IdempotentRequest, bool, error) {
 	deadline := time.Now().Add(s.cfg.UpdateTimeout + 2*time.Second)
 	for {
-		first, claimed, err := s.store.ClaimIdempotencyKey(c.Request.Context(), ws, key, claim, fp, s.idempotencyLease())
+		first, claimed, err := s.store.ClaimIdempotencyKey(c.Request.Context(), ws, key, claim, fp, s.idempotencyLease(c))
 		if err != nil || claimed || first.Status != nil || !bytes.Equal(first.Fingerprint, fp) || time.Now().After(deadline) {
 			return first, claimed, err
 		}
@@ -99,12 +100,24 @@ func (s *Server) claim(c *gin.Context, ws, key, claim string, fp []byte) (store.
 	}
 }
 
-// idempotencyLease is how long a claimed key may stay unanswered before a retry may
-// claim it: longer than any request can take (waiting for an earlier claim, an Update,
-// then a queued signal, each bounded by UpdateTimeout, and the reads around them), and
-// short enough that a retry after the api process died mid-request goes through within
-// half a minute rather than being told the key is still in use.
-func (s *Server) idempotencyLease() time.Duration { return 3*s.cfg.UpdateTimeout + 12*time.Second }
+// idempotencyLease is how long a claimed key may stay unanswered before a retry of the
+// same request may claim it: longer than that request can take once it holds the key,
+// and no longer, so that a retry after the api process died mid-request goes through as
+// soon as it safely can. A task action or any other change waits for at most an Update
+// and then a queued signal, each within UpdateTimeout; the requests that start a workflow
+// (startsWorkflow) wait for the start and its clean-up, engine.MaxStartDuration; 12 s more
+// cover the database work around them. A retry has the same route as the first request
+// (the key is bound to it), so its lease is the first one's.
+func (s *Server) idempotencyLease(c *gin.Context) time.Duration {
+	longest := 3 * s.cfg.UpdateTimeout
+	if startsWorkflow[c.FullPath()] {
+		longest = max(longest, engine.MaxStartDuration)
+	}
+	return longest + 12*time.Second
+}
+
+// startsWorkflow are the JSON API's POST routes that start a workflow before answering.
+var startsWorkflow = map[string]bool{"/api/v1/onboardings": true, "/api/v1/contacts/:id/invite": true}
 
 // idempotencyKey returns the request's Idempotency-Key header, or "" without one.
 func idempotencyKey(c *gin.Context) (string, error) {

@@ -100,6 +100,9 @@ func TestPortfolioPages(t *testing.T) {
 		!strings.Contains(second, `rel="prev"`) || strings.Contains(second, `rel="next"`) {
 		t.Fatalf("second page: %d, %d rows", status, strings.Count(second, `data-onboarding>`))
 	}
+	if status, past := get("?sort=newest&page=9"); status != 200 || !strings.Contains(past, "past the last of 53") {
+		t.Errorf("a page past the end: %d", status)
+	}
 	for _, q := range []string{"?page=0", "?page=x", "?page=-1", "?page=1000001"} {
 		if status, _ := get(q); status != 400 {
 			t.Errorf("%s: %d, want 400", q, status)

@@ -42,8 +42,9 @@ type KeyedAction struct {
 	OnboardingID string
 	// Task is the task completed; "" for the creation of an onboarding.
 	Task string
-	// Status is the definitive answer (the last attempt's), 0 when none came before
-	// GiveUpAfter. Attempts counts the requests sent, the double click's included.
+	// Status is the definitive answer (the last attempt's; for a double click, the first
+	// request's, else the second's), 0 when none came before GiveUpAfter. Attempts counts
+	// the requests sent, the double click's included.
 	Status   int
 	Attempts int
 	// Double is true for a double click; DoubleStatus is its second request's answer.
@@ -193,6 +194,9 @@ func (u *keyedUser) send(ctx context.Context, onboardingID, task, path string, b
 	}
 	a.Status, a.Attempts, a.Answered = res.status, a.Attempts+res.attempts, time.Now()
 	a.Trail = append(res.trail, a.Trail...)
+	if a.Status == 0 && a.DoubleStatus != 0 { // the double click's second request got the answer
+		a.Status = a.DoubleStatus
+	}
 	if task == "" && res.id != "" {
 		a.OnboardingID = res.id
 	}

@@ -108,7 +108,8 @@ func (s *devStack) start(ctx context.Context, cfg *config.Config, dataDir string
 		if err != nil {
 			return err
 		}
-		s.temporal, cfg.TemporalAddress = t, t.Address()
+		// The embedded server speaks plain gRPC, whatever TEMPORAL_TLS* say.
+		s.temporal, cfg.TemporalAddress, cfg.Temporal = t, t.Address(), config.TemporalConnection{}
 		if cfg.TemporalUIURL == "" {
 			cfg.TemporalUIURL = t.UIURL()
 		}

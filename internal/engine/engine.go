@@ -79,34 +79,78 @@ func (r StartRequest) onboardingID() string {
 	return uuid.NewSHA1(onboardingIDs, []byte(name)).String()
 }
 
+// startTimeout bounds starting an onboarding's workflow (and a notification's).
+const startTimeout = 30 * time.Second
+
+// MaxStartDuration is the longest Start, Notify or a retried start may take beyond its
+// database work: the workflow start, then, when it failed, the check whether it runs.
+const MaxStartDuration = startTimeout + removeTimeout
+
+// removeTimeout bounds removeUnstarted.
+const removeTimeout = 10 * time.Second
+
 // Start stores a new onboarding with its initial read model, then starts its workflow.
 // A request the domain refuses is an *input.Error. If the workflow cannot be
 // started the rows are removed and ErrUnavailable returned. A request with a
-// RequestKey whose onboarding is already stored starts its workflow if that never
-// happened, and returns it.
+// RequestKey whose onboarding is already stored is resumed (see resume).
 func (e *Engine) Start(ctx context.Context, req StartRequest) (store.Onboarding, error) {
 	st, tpl, err := e.newState(ctx, req)
 	if err != nil {
 		return store.Onboarding{}, err
 	}
 	o := newRow(&st, tpl)
-	if err := e.Store.CreateOnboarding(ctx, o, store.NewSnapshot(&st)); err != nil {
-		if req.RequestKey == "" || !errors.Is(err, store.ErrConflict) {
-			return store.Onboarding{}, err
-		}
-		if _, err := e.Store.Onboarding(ctx, req.WorkspaceID, o.ID); err != nil {
-			return store.Onboarding{}, err
-		}
+	err = e.Store.CreateOnboarding(ctx, o, store.NewSnapshot(&st))
+	if err != nil && req.RequestKey != "" && errors.Is(err, store.ErrConflict) {
+		return e.resume(ctx, req, &st, o)
 	}
-	// The start must not be abandoned half-way because the client went away.
-	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	if err != nil {
+		return store.Onboarding{}, err
+	}
+	return e.startStored(ctx, &st, o)
+}
+
+// startStored starts the workflow of a stored onboarding and answers it as stored; the
+// start is not abandoned half-way because the client went away.
+func (e *Engine) startStored(ctx context.Context, st *onboarding.State, o store.Onboarding) (store.Onboarding, error) {
+	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), startTimeout)
 	defer cancel()
-	if err := e.startWorkflow(startCtx, &st); err != nil {
+	if err := e.startWorkflow(startCtx, st); err != nil {
 		e.Log.Error("starting onboarding workflow", "onboarding_id", o.ID, "error", err)
-		e.removeUnstarted(startCtx, o)
+		e.removeUnstarted(o)
 		return store.Onboarding{}, ErrUnavailable
 	}
-	return e.Store.Onboarding(startCtx, req.WorkspaceID, o.ID)
+	return e.Store.Onboarding(startCtx, o.WorkspaceID, o.ID)
+}
+
+// resume answers a start retried with its request key whose onboarding is stored: the
+// onboarding as it is when its workflow runs; when it never started (the api died
+// between the two steps), the onboarding stored again as this request computes it (the
+// plan's current version, today's dates) and started. A key whose onboarding is older
+// than the keys' lifetime names a new request, which starts a new onboarding.
+func (e *Engine) resume(ctx context.Context, req StartRequest, st *onboarding.State, o store.Onboarding) (store.Onboarding, error) {
+	stored, err := e.Store.Onboarding(ctx, req.WorkspaceID, o.ID)
+	if err != nil {
+		return store.Onboarding{}, err
+	}
+	if time.Since(stored.CreatedAt) > store.IdempotencyKeyTTL {
+		req.RequestKey = ""
+		return e.Start(ctx, req)
+	}
+	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), startTimeout)
+	defer cancel()
+	_, err = e.Temporal.DescribeWorkflowExecution(startCtx, stored.WorkflowID, "")
+	if err == nil {
+		return stored, nil
+	}
+	var missing *serviceerror.NotFound
+	if !errors.As(err, &missing) || stored.StateVersion != 0 {
+		e.Log.Error("resuming a retried onboarding start", "onboarding_id", o.ID, "error", err)
+		return store.Onboarding{}, ErrUnavailable
+	}
+	if err := e.Store.ReplaceUnstartedOnboarding(startCtx, o, store.NewSnapshot(st)); err != nil {
+		return store.Onboarding{}, err
+	}
+	return e.startStored(ctx, st, o)
 }
 
 // Preview is the onboarding a request would start, computed and not stored: its tasks
@@ -154,11 +198,19 @@ func newRow(st *onboarding.State, tpl plans.Template) store.Onboarding {
 	}
 }
 
-// removeUnstarted deletes the rows of an onboarding whose start failed, unless the
-// workflow exists after all (a start can fail ambiguously after the server took it):
-// then the rows stay, and its read model catches up with its first change.
-func (e *Engine) removeUnstarted(ctx context.Context, o store.Onboarding) {
-	if _, err := e.Temporal.DescribeWorkflowExecution(ctx, o.WorkflowID, ""); err == nil {
+// removeUnstarted deletes the rows of an onboarding whose start failed, only when its
+// workflow is certainly absent: a start can fail ambiguously after the server took it, and
+// then the rows stay and its read model catches up with its first change. When Temporal
+// cannot say, the rows stay too (a retry with the request key finishes the start).
+func (e *Engine) removeUnstarted(o store.Onboarding) {
+	ctx, cancel := context.WithTimeout(context.Background(), removeTimeout)
+	defer cancel()
+	_, err := e.Temporal.DescribeWorkflowExecution(ctx, o.WorkflowID, "")
+	var missing *serviceerror.NotFound
+	if !errors.As(err, &missing) {
+		if err != nil {
+			e.Log.Error("keeping an onboarding whose start failed: Temporal cannot say whether it runs", "onboarding_id", o.ID, "error", err)
+		}
 		return
 	}
 	if err := e.Store.DeleteOnboarding(ctx, o.ID); err != nil {
@@ -181,7 +233,7 @@ func (e *Engine) csmEmail(ctx context.Context, account store.Account) string {
 // a sign-in link) through a workflow of its own, durable from here on. Starting the same
 // event (the same key) again is harmless: it is sent once.
 func (e *Engine) Notify(ctx context.Context, in activities.NotifyInput) error {
-	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), startTimeout)
 	defer cancel()
 	_, err := e.Temporal.ExecuteWorkflow(startCtx, client.StartWorkflowOptions{
 		ID:                    workflows.NotifyWorkflowID(in.Key),

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -62,25 +63,42 @@ func CursorOf(o Onboarding) input.Cursor { return input.Cursor{CreatedAt: o.Crea
 
 // CreateOnboarding inserts an onboarding with its initial read model (state version 0).
 func (s *Store) CreateOnboarding(ctx context.Context, o Onboarding, snap Snapshot) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return createOnboarding(ctx, tx, o, snap) })
+}
+
+// ReplaceUnstartedOnboarding stores an onboarding again over its rows from a start that
+// never ran (still at state version 0), in one transaction.
+func (s *Store) ReplaceUnstartedOnboarding(ctx context.Context, o Onboarding, snap Snapshot) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, `
+		res, err := tx.ExecContext(ctx, `DELETE FROM onboardings WHERE id = $1 AND workspace_id = $2 AND state_version = 0`, o.ID, o.WorkspaceID)
+		if err != nil {
+			return fmt.Errorf("store: replace onboarding: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return errors.Join(err, fmt.Errorf("store: replace onboarding %s: %w", o.ID, ErrConflict))
+		}
+		return createOnboarding(ctx, tx, o, snap)
+	})
+}
+
+func createOnboarding(ctx context.Context, tx *sqlx.Tx, o Onboarding, snap Snapshot) error {
+	_, err := tx.ExecContext(ctx, `
 			INSERT INTO onboardings (id, workspace_id, account_id, plan_template_id, plan_key, plan_version,
 				workflow_id, status, health, progress, customer_progress, tasks_done, tasks_total,
 				start_date, target_go_live, state_version, last_customer_activity, forecast_go_live,
 				open_due_at, blocked_tasks, current_phase)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::date, $19, $20, $21)`,
-			o.ID, o.WorkspaceID, o.AccountID, o.PlanTemplateID, o.PlanKey, o.PlanVersion, o.WorkflowID,
-			snap.Status, snap.Health, snap.Progress, snap.CustomerProgress, snap.TasksDone, snap.TasksTotal,
-			o.StartDate, o.TargetGoLive, snap.Version, timePtr(snap.LastCustomerActivity), datePtr(snap.ForecastGoLive),
-			dueTimes(snap.OpenDueAt), snap.BlockedTasks, snap.CurrentPhase)
-		if err != nil {
-			return fmt.Errorf("store: create onboarding: %w", conflict(err))
-		}
-		if err := insertPhases(ctx, tx, snap); err != nil {
-			return err
-		}
-		return insertTasks(ctx, tx, snap)
-	})
+		o.ID, o.WorkspaceID, o.AccountID, o.PlanTemplateID, o.PlanKey, o.PlanVersion, o.WorkflowID,
+		snap.Status, snap.Health, snap.Progress, snap.CustomerProgress, snap.TasksDone, snap.TasksTotal,
+		o.StartDate, o.TargetGoLive, snap.Version, timePtr(snap.LastCustomerActivity), datePtr(snap.ForecastGoLive),
+		dueTimes(snap.OpenDueAt), snap.BlockedTasks, snap.CurrentPhase)
+	if err != nil {
+		return fmt.Errorf("store: create onboarding: %w", conflict(err))
+	}
+	if err := insertPhases(ctx, tx, snap); err != nil {
+		return err
+	}
+	return insertTasks(ctx, tx, snap)
 }
 
 // DeleteOnboarding removes an onboarding whose workflow could not be started.
