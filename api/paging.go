@@ -61,3 +61,49 @@ func nextURL(c *gin.Context, last input.Cursor) string {
 	u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
 	return u.String()
 }
+
+// maxPageNumber bounds ?page= of the lists paged by number.
+const maxPageNumber = 100_000
+
+// readPageNumber reads ?page= (1 when absent) of a list paged by number, size rows a
+// page, and returns the offset of its first row. Pages sorted by any column (the staff
+// portfolio) are paged so; lists newest first are paged by cursor (readPage).
+func readPageNumber(c *gin.Context, size int) (int, error) {
+	v := c.Query("page")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxPageNumber {
+		return 0, input.Refuse("page", "want a page number from 1 to %d, not %s", maxPageNumber, input.Quote(v))
+	}
+	return (n - 1) * size, nil
+}
+
+// pager is where a page numbered by readPageNumber sits in its whole list, with links to
+// its neighbours.
+type pager struct {
+	From, To, Of int
+	Prev, Next   string
+}
+
+// pagerOf is the pager of the page whose first row is at offset, showing n of total rows
+// size a page; link(key, value) is the list's address with the page changed ("" for the
+// first).
+func pagerOf(link func(key, value string) string, offset, size, n, total int) pager {
+	p := pager{From: offset + 1, To: offset + n, Of: total}
+	number := offset/size + 1
+	at := func(k int) string {
+		if k == 1 {
+			return link("page", "")
+		}
+		return link("page", strconv.Itoa(k))
+	}
+	if number > 1 {
+		p.Prev = at(number - 1)
+	}
+	if offset+n < total {
+		p.Next = at(number + 1)
+	}
+	return p
+}

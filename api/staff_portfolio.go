@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -147,14 +146,10 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 		return
 	}
 	now := time.Now()
-	offset := 0
-	if p := c.Query("page"); p != "" {
-		n, convErr := strconv.Atoi(p)
-		if convErr != nil || n < 1 || n > 100_000 {
-			_ = c.Error(input.Refuse("page", "want a page number from 1"))
-			return
-		}
-		offset = (n - 1) * store.PortfolioPage
+	offset, err := readPageNumber(c, store.PortfolioPage)
+	if err != nil {
+		_ = c.Error(err)
+		return
 	}
 	rows, err := s.store.Portfolio(ctx, workspaceID(c), sf, now, offset)
 	var totals store.PortfolioTotals
@@ -181,7 +176,7 @@ func (s *Server) staffOnboardings(c *gin.Context) {
 	data := portfolioPage{Filter: f, CSMs: csms, Plans: s.engine.Plans.Templates(), Statuses: onboarding.Statuses,
 		Healths: onboarding.Healths, Sorts: portfolioSorts, CanChange: u.CanChange(), Mine: u.ID,
 		Totals: portfolioTotals{Count: totals.Count, Active: totals.InFlight, Overdue: totals.Overdue, Blocked: totals.Blocked, Late: totals.Late},
-		Pager:  pagerOf(f, offset, len(rows), totals.Count)}
+		Pager:  pagerOf(f.Link, offset, store.PortfolioPage, len(rows), totals.Count)}
 	for _, r := range rows {
 		data.Rows = append(data.Rows, newPortfolioRow(r, now))
 	}
@@ -223,31 +218,6 @@ func healthBars(t store.PortfolioTotals) []healthBar {
 		bars = append(bars, healthBar{Health: h, Count: t.ByHealth(h), Y: i * 30, W: w, TextX: 100 + w + 8})
 	}
 	return bars
-}
-
-// pager is where a portfolio page sits in the whole list, with links to its neighbours.
-type pager struct {
-	From, To, Of int
-	Prev, Next   string
-}
-
-// pagerOf is the pager of the page offset rows in that shows n of total rows.
-func pagerOf(f portfolioFilter, offset, n, total int) pager {
-	p := pager{From: offset + 1, To: offset + n, Of: total}
-	page := offset/store.PortfolioPage + 1
-	link := func(k int) string {
-		if k == 1 {
-			return f.Link("page", "")
-		}
-		return f.Link("page", strconv.Itoa(k))
-	}
-	if page > 1 {
-		p.Prev = link(page - 1)
-	}
-	if offset+n < total {
-		p.Next = link(page + 1)
-	}
-	return p
 }
 
 // forecastRows is how many onboardings the forecast chart draws: the nearest targets.

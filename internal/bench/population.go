@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -68,7 +69,7 @@ type population struct {
 
 // startPopulation measures the stack, creates o.Population onboardings across accounts,
 // measures it again, and starts the timer probes.
-func startPopulation(ctx context.Context, api *apiClient, o Options, runID string, fleet *noopFleet, stdout interface{ Write([]byte) (int, error) }) (*population, error) {
+func startPopulation(ctx context.Context, api *apiClient, o Options, runID string, fleet *noopFleet, stdout io.Writer) (*population, error) {
 	pool, err := pgxpool.New(ctx, o.DatabaseURL)
 	if err == nil {
 		err = pool.Ping(ctx)

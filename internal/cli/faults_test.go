@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,6 +24,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/onboard-oss/onboard/internal/auth"
 	"github.com/onboard-oss/onboard/internal/bench"
@@ -447,21 +449,13 @@ func createAccount(t *testing.T, url, key string) string {
 
 func dialTemporalClient(t *testing.T, address string) client.Client {
 	t.Helper()
-	c, err := client.Dial(client.Options{HostPort: address, Logger: quietSDKLogger{}})
+	c, err := client.Dial(client.Options{HostPort: address, Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
 	return c
 }
-
-// quietSDKLogger drops the Temporal SDK's log lines.
-type quietSDKLogger struct{}
-
-func (quietSDKLogger) Debug(string, ...any) {}
-func (quietSDKLogger) Info(string, ...any)  {}
-func (quietSDKLogger) Warn(string, ...any)  {}
-func (quietSDKLogger) Error(string, ...any) {}
 
 func requirePostgres(t *testing.T) {
 	t.Helper()

@@ -25,7 +25,16 @@ var bigTables = map[string]bool{"onboardings": true, "onboarding_tasks": true, "
 // whole (a Seq Scan), so they stay fast as the portfolio grows. Run with -v to see the
 // plans.
 func TestListsUseIndexes(t *testing.T) {
-	st, ctx := testenv.Store(t), context.Background()
+	ctx := context.Background()
+	url := testenv.DatabaseURL(t)
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
 	big, other := newTenant(t, st, "big"), newTenant(t, st, "other")
 	fillWorkspace(t, st, big, 300, 5000)
 	fillWorkspace(t, st, other, 50, 1000)
@@ -34,7 +43,6 @@ func TestListsUseIndexes(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var sent []tracedQuery
-	url := urlOf(t, st)
 	tr, err := store.OpenTraced(ctx, url, func(sql string, args []any) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -251,15 +259,4 @@ func fillWorkspace(t *testing.T, st *store.Store, tn tenant, accounts, n int) {
 			t.Fatalf("fill %s: %v\n%s", tn.ws.Name, err, q.sql)
 		}
 	}
-}
-
-// urlOf is the URL of the database a store is connected to.
-func urlOf(t *testing.T, st *store.Store) string {
-	t.Helper()
-	var db, user string
-	var port int
-	if err := st.DB().QueryRowContext(context.Background(), `SELECT current_database(), current_user, inet_server_port()`).Scan(&db, &user, &port); err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", user, port, db)
 }

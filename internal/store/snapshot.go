@@ -58,7 +58,6 @@ func NewSnapshot(st *onboarding.State) Snapshot {
 			snap.CurrentPhase = ph.Name
 		}
 	}
-	snap.OpenDueAt = []time.Time{}
 	for _, ts := range st.Tasks {
 		if ts.Status == onboarding.TaskBlocked {
 			snap.BlockedTasks++
