@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -106,13 +107,21 @@ func devConfig(t *testing.T) config.Config {
 	return cfg
 }
 
+// freePort returns a port that was free a moment ago, for a server these tests start
+// later. It is picked below Linux's ephemeral range (32768 and up), where the kernel
+// hands out ports to other tests' connections and servers meanwhile: a port from there
+// was now and then taken by the time `dev` bound it.
 func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	t.Helper()
+	for range 100 {
+		port := 20000 + rand.IntN(12000)
+		if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			ln.Close()
+			return port
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free port between 20000 and 32000")
+	return 0
 }
 
 type devRun struct {
