@@ -32,6 +32,8 @@ type SaveReadModelInput struct {
 	Snooze *onboarding.SnoozeRequest `json:"snooze,omitempty"`
 	// Reschedule is the moved date that produced the state, if one did.
 	Reschedule *onboarding.Reschedule `json:"reschedule,omitempty"`
+	// Assignment is the task (un)assigned that produced the state, if one was.
+	Assignment *onboarding.Assignment `json:"assignment,omitempty"`
 	At         time.Time              `json:"at"`
 }
 
@@ -70,6 +72,12 @@ func auditEvent(in SaveReadModelInput) *store.AuditEvent {
 			action = "onboarding.start_date"
 		case r.TaskKey != "":
 			action = "task.due_date"
+		}
+	case in.Assignment != nil:
+		r := in.Assignment
+		actor, action, subject, requestID, detail["assignee"] = r.Actor, "task.assign", r.TaskKey, r.RequestID, r.Assignee
+		if r.TimeZone != "" {
+			detail["time_zone"] = r.TimeZone
 		}
 	default:
 		return nil

@@ -41,6 +41,9 @@ type NotifyInput struct {
 	Reason string `json:"reason,omitempty"`
 	// Tasks are the tasks a reminder is about.
 	Tasks []string `json:"tasks,omitempty"`
+	// Assignees are, beside Tasks, who each task was assigned to when the reminder was
+	// due (nil: none was); a task given to someone else since is left out.
+	Assignees []string `json:"assignees,omitempty"`
 	// StaffID is the one staff member a CSM digest goes to.
 	StaffID string `json:"staff_id,omitempty"`
 }

@@ -25,6 +25,8 @@ type event struct {
 	onboarding *store.Onboarding
 	tasks      []notify.TaskLine // a reminder's tasks still open, read when it is delivered
 	taskKeys   []string
+	assignees  []string                   // beside tasks: who each is assigned to now ("" everyone on its side)
+	staff      map[string]store.StaffUser // staff members vendor tasks are assigned to, by id
 	digest     []notify.OnboardingLine
 	contact    *store.Contact   // the one contact of an invite, sign-in link or bounce
 	contacts   []store.Contact  // the account's contacts
@@ -100,6 +102,9 @@ func (ev *event) load(ctx context.Context, st *store.Store) error {
 		if err := ev.loadTasks(ctx, st); err != nil {
 			return err
 		}
+		if err := ev.loadAssignedStaff(ctx, st); err != nil {
+			return err
+		}
 	}
 	if ev.contacts, err = st.Contacts(ctx, ev.workspace.ID, ev.account.ID); err != nil {
 		return err
@@ -127,17 +132,7 @@ func (ev *event) deliveries() []delivery {
 	case notify.KindYourTurn, notify.KindReminderDigest, notify.KindOverdue:
 		return ev.reminder()
 	case notify.KindVendorReminder:
-		if len(ev.tasks) == 0 {
-			return nil
-		}
-		out := ev.toCSM()
-		for i := range out {
-			out[i].msg.Tasks = ev.tasks
-			if ev.cfg.SlackAppToken != "" { // buttons only where something answers them
-				out[i].msg.ActionRef = ev.workspace.ID + "/" + ev.onboarding.ID
-			}
-		}
-		return out
+		return ev.vendorReminder()
 	case notify.KindCSMDigest:
 		if len(ev.digest) == 0 { // nothing needs them today: no email about nothing
 			return nil
@@ -159,11 +154,14 @@ func (ev *event) loadTasks(ctx context.Context, st *store.Store) error {
 		loc = time.UTC
 	}
 	now := time.Now()
-	for _, key := range ev.in.Tasks {
+	for i, key := range ev.in.Tasks {
 		for _, t := range d.Tasks {
 			staff := ev.in.Kind == notify.KindVendorReminder
 			if t.Key != key || t.Status.Done() || (!staff && !t.CustomerVisible) {
 				continue
+			}
+			if i < len(ev.in.Assignees) && ev.in.Assignees[i] != t.Assignee {
+				continue // given to someone else since the reminder was due: not theirs to hear of
 			}
 			line := notify.TaskLine{Title: t.Title, Blocked: t.BlockedReason,
 				URL: ev.cfg.BaseURL + "/portal/onboardings/" + d.ID + "/tasks/" + t.Key}
@@ -175,7 +173,7 @@ func (ev *event) loadTasks(ctx context.Context, st *store.Store) error {
 			if t.DueAt != nil {
 				line.Due, line.Overdue = t.DueAt.In(loc).Format("Mon 2 Jan 2006"), now.After(*t.DueAt)
 			}
-			ev.tasks, ev.taskKeys = append(ev.tasks, line), append(ev.taskKeys, t.Key)
+			ev.tasks, ev.taskKeys, ev.assignees = append(ev.tasks, line), append(ev.taskKeys, t.Key), append(ev.assignees, t.Assignee)
 		}
 	}
 	return nil
@@ -228,18 +226,99 @@ func (ev *event) loadDigest(ctx context.Context, st *store.Store) error {
 	return nil
 }
 
-// reminder emails the account's contacts the reminder's tasks that are still open;
-// when none is, nothing goes.
+// reminder emails each of the account's contacts the reminder's tasks still open that
+// are theirs: those assigned to them and those assigned to nobody (or to a contact no
+// longer on the account). When none is left, nothing goes.
 func (ev *event) reminder() []delivery {
 	if len(ev.tasks) == 0 {
 		return nil
 	}
-	snooze := auth.SnoozeLink(ev.cfg.BaseURL, ev.cfg.Secret, auth.Snooze{OnboardingID: ev.onboarding.ID,
-		Tasks: ev.taskKeys, Days: int(onboarding.SnoozeFor / (24 * time.Hour)), Expires: snoozeLinkExpiry(time.Now())})
+	expires := snoozeLinkExpiry(time.Now())
 	var out []delivery
 	for _, d := range ev.toContacts("Open your portal", ev.cfg.BaseURL+"/portal") {
-		if tasks := remindedOf(ev.contactByID(d.to.contactID), ev.tasks); len(tasks) > 0 {
-			d.msg.Tasks, d.msg.SnoozeURL = tasks, snooze
+		var lines []notify.TaskLine
+		var keys []string
+		for i, line := range ev.tasks {
+			if ev.reminds(ev.assignees[i], d.to.contactID) {
+				lines, keys = append(lines, line), append(keys, ev.taskKeys[i])
+			}
+		}
+		tasks := remindedOf(ev.contactByID(d.to.contactID), lines)
+		if len(tasks) == 0 {
+			continue
+		}
+		d.msg.Tasks = tasks
+		d.msg.SnoozeURL = auth.SnoozeLink(ev.cfg.BaseURL, ev.cfg.Secret, auth.Snooze{OnboardingID: ev.onboarding.ID,
+			Tasks: keys, Days: int(onboarding.SnoozeFor / (24 * time.Hour)), Expires: expires})
+		out = append(out, d)
+	}
+	return out
+}
+
+// reminds reports whether a customer task assigned to assignee is the contact's to hear of.
+func (ev *event) reminds(assignee, contactID string) bool {
+	kind, id := onboarding.AssigneeKind(assignee)
+	if kind != "contact" || ev.contactByID(id).ID == "" {
+		return true // everyone's, or its assignee left the account: the team hears of it
+	}
+	return id == contactID
+}
+
+// loadAssignedStaff reads the staff members a vendor reminder's tasks are assigned to.
+// One who left the workspace is skipped: their tasks go to the CSM.
+func (ev *event) loadAssignedStaff(ctx context.Context, st *store.Store) error {
+	if ev.in.Kind != notify.KindVendorReminder {
+		return nil
+	}
+	for _, a := range ev.assignees {
+		kind, id := onboarding.AssigneeKind(a)
+		if kind != "staff" || ev.staff[id].ID != "" {
+			continue
+		}
+		u, err := st.StaffUser(ctx, ev.workspace.ID, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if ev.staff == nil {
+			ev.staff = map[string]store.StaffUser{}
+		}
+		ev.staff[id] = u
+	}
+	return nil
+}
+
+// vendorReminder nudges whoever does the vendor's tasks that are still open: the staff
+// member each is assigned to, else the account's CSM; each of them gets one message
+// with their own tasks.
+func (ev *event) vendorReminder() []delivery {
+	byStaff := map[string][]notify.TaskLine{}
+	var order []string
+	for i, line := range ev.tasks {
+		to := ""
+		if kind, id := onboarding.AssigneeKind(ev.assignees[i]); kind == "staff" && ev.staff[id].ID != "" {
+			to = id
+		}
+		if _, seen := byStaff[to]; !seen {
+			order = append(order, to)
+		}
+		byStaff[to] = append(byStaff[to], line)
+	}
+	var out []delivery
+	for _, id := range order {
+		var ds []delivery
+		if id == "" {
+			ds = ev.toCSM()
+		} else {
+			ds = []delivery{ev.toStaff(ev.staff[id], "")}
+		}
+		for _, d := range ds {
+			d.msg.Tasks = byStaff[id]
+			if ev.cfg.SlackAppToken != "" { // buttons only where something answers them
+				d.msg.ActionRef = ev.workspace.ID + "/" + ev.onboarding.ID
+			}
 			out = append(out, d)
 		}
 	}
@@ -304,9 +383,15 @@ func (ev *event) toCSM() []delivery {
 	if ev.csm == nil {
 		return nil
 	}
-	to := recipient{id: "staff:" + ev.csm.ID, name: ev.csm.Name, email: ev.csm.Email}
+	return []delivery{ev.toStaff(*ev.csm, ev.account.SlackChannel)}
+}
+
+// toStaff nudges one staff member in Slack (in channel, else directly), falling back to
+// email.
+func (ev *event) toStaff(u store.StaffUser, channel string) delivery {
+	to := recipient{id: "staff:" + u.ID, name: u.Name, email: u.Email}
 	d := delivery{key: ev.in.Key + "/" + to.id + "/" + store.ChannelSlack, channel: store.ChannelSlack, to: to,
-		msg: ev.message(to), slackChannel: ev.account.SlackChannel}
+		msg: ev.message(to), slackChannel: channel}
 	if ev.onboarding != nil {
 		d.msg.Link, d.msg.LinkLabel = ev.cfg.BaseURL+"/staff/onboardings/"+ev.onboarding.ID, "Open in Onboard"
 		d.msg.WorkflowURL = ev.cfg.WorkflowURL(ev.onboarding.WorkflowID)
@@ -314,7 +399,7 @@ func (ev *event) toCSM() []delivery {
 		d.msg.Link, d.msg.LinkLabel = ev.cfg.BaseURL+"/staff", "Open the dashboard"
 	}
 	d.msg.Onboardings = ev.digest
-	return []delivery{d}
+	return d
 }
 
 func (ev *event) email(to recipient) delivery {

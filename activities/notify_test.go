@@ -362,3 +362,101 @@ func TestReminderFollowsEachContactsChoice(t *testing.T) {
 		t.Errorf("%d more emails, though nobody wants a reminder of a task that is not late", n-1)
 	}
 }
+
+// A task assigned to a contact is reminded to that contact alone; the unassigned ones go
+// to everyone, each contact getting one email with what is theirs. A task given to
+// someone else after the reminder was due is left out, and a task whose assignee left
+// the account goes back to the team.
+func TestReminderGoesToEachTasksAssignee(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	task := func(key, title string) onboarding.Task {
+		return onboarding.Task{Key: key, Title: title, Owner: onboarding.OwnerCustomer, Type: onboarding.TypeForm,
+			DueOffsetDays: 2, Required: true, CustomerVisible: true}
+	}
+	o, st := f.newOnboardingOf(onboarding.Plan{Key: "r", Name: "R", Version: 1, Phases: []onboarding.Phase{{Key: "ph", Name: "Phase",
+		Tasks: []onboarding.Task{task("profile", "Company profile"), task("logo", "Logo upload"), task("sso", "SSO setup")}}}})
+	assign := func(key, to string) {
+		t.Helper()
+		if _, err := st.ApplyAssignment(onboarding.Assignment{RequestID: uuid.NewString(), TaskKey: key, Assignee: to,
+			Actor: "staff:" + f.csm.ID}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.SaveSnapshot(ctx, store.NewSnapshot(&st), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assign("logo", "contact:"+f.lee.ID)
+	in := activities.NotifyInput{Key: "reminder:" + o.ID + ":2026-03-04", Kind: notify.KindReminderDigest,
+		WorkspaceID: f.ws.ID, OnboardingID: o.ID, Tasks: []string{"profile", "logo"},
+		Assignees: []string{"", "contact:" + f.lee.ID}}
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, m := range f.resend.Messages() {
+		got[m.To[0]] = m.Text
+	}
+	if len(got) != 2 || !strings.Contains(got["lee@acme.example"], "Logo upload") ||
+		!strings.Contains(got["lee@acme.example"], "Company profile") || strings.Contains(got["dana@acme.example"], "Logo upload") ||
+		!strings.Contains(got["dana@acme.example"], "Company profile") {
+		t.Fatalf("reminders: %v; want Lee told of both, Dana of the profile only", got)
+	}
+	// The logo goes to Dana before the next reminder of Lee's is delivered: nobody hears of it.
+	assign("logo", "contact:"+f.dana.ID)
+	in.Key, in.Tasks, in.Assignees = "reminder:"+o.ID+":2026-03-05", []string{"logo"}, []string{"contact:" + f.lee.ID}
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.resend.Messages()); n != 2 {
+		t.Fatalf("%d more emails about a task reassigned since the reminder was due; want none", n-2)
+	}
+	// Dana leaves the account: her task is the team's again.
+	if _, err := f.st.SetContactArchived(ctx, f.ws.ID, f.dana.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	in.Key, in.Assignees = "reminder:"+o.ID+":2026-03-06", []string{"contact:" + f.dana.ID}
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.resend.Messages()
+	if len(msgs) != 3 || msgs[2].To[0] != "lee@acme.example" || !strings.Contains(msgs[2].Text, "Logo upload") {
+		t.Errorf("after the assignee left: %d emails, last %+v; want Lee told", len(msgs)-2, msgs[len(msgs)-1].To)
+	}
+}
+
+// A vendor task assigned to a staff member reminds them, not the CSM; the CSM still
+// hears of the unassigned ones.
+func TestVendorReminderGoesToTheTasksCoOwner(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	sam, err := f.st.CreateStaffUser(ctx, store.StaffUser{WorkspaceID: f.ws.ID, Email: "sam@northwind.example", Name: "Sam Ortiz", Role: "csm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vendor := func(key, title string) onboarding.Task {
+		return onboarding.Task{Key: key, Title: title, Owner: onboarding.OwnerVendor, Type: onboarding.TypeCustom, DueOffsetDays: 2, Required: true}
+	}
+	o, st := f.newOnboardingOf(onboarding.Plan{Key: "v", Name: "V", Version: 1, Phases: []onboarding.Phase{{Key: "ph", Name: "Phase",
+		Tasks: []onboarding.Task{vendor("tenant", "Set up the tenant"), vendor("sso", "Configure SSO")}}}})
+	if _, err := st.ApplyAssignment(onboarding.Assignment{RequestID: "a", TaskKey: "sso", Assignee: "staff:" + sam.ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.SaveSnapshot(ctx, store.NewSnapshot(&st), nil); err != nil {
+		t.Fatal(err)
+	}
+	in := activities.NotifyInput{Key: "vendor-reminder:" + o.ID + ":2026-03-04", Kind: notify.KindVendorReminder,
+		WorkspaceID: f.ws.ID, OnboardingID: o.ID, Tasks: []string{"tenant", "sso"}, Assignees: []string{"", "staff:" + sam.ID}}
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, m := range f.resend.Messages() {
+		got[m.To[0]] = m.Text
+	}
+	if len(got) != 2 || !strings.Contains(got["sam@northwind.example"], "Configure SSO") ||
+		strings.Contains(got["sam@northwind.example"], "Set up the tenant") || !strings.Contains(got["casey@northwind.example"], "Set up the tenant") ||
+		strings.Contains(got["casey@northwind.example"], "Configure SSO") {
+		t.Errorf("vendor reminders: %v; want Sam told of SSO, Casey of the tenant", got)
+	}
+}

@@ -206,7 +206,7 @@ func (w *onboardingWorkflow) announce(ctx workflow.Context) {
 // the last run does not end before it is sent.
 func (w *onboardingWorkflow) send(ctx workflow.Context, n onboarding.Notice) {
 	in := activities.NotifyInput{Key: n.Key, Kind: notify.Kind(n.Kind), WorkspaceID: w.state.WorkspaceID,
-		OnboardingID: w.state.OnboardingID, Reason: n.Reason, Tasks: n.Tasks}
+		OnboardingID: w.state.OnboardingID, Reason: n.Reason, Tasks: n.Tasks, Assignees: n.Assignees}
 	w.sending++
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { w.sending-- }()
@@ -265,12 +265,16 @@ const changeWorkspacePolicy = "workspace-reminder-policy"
 // next wake-up includes the next moment one falls due.
 func (w *onboardingWorkflow) nudge(ctx workflow.Context) {
 	now := workflow.Now(ctx)
-	if r, ok := w.state.DueReminder(now); ok {
-		w.notice(ctx, onboarding.Notice{Key: "reminder:" + w.state.OnboardingID + ":" + r.Day, Kind: r.Kind(), Tasks: r.TaskKeys()})
+	for _, r := range w.state.DueReminders(now) {
+		key := "reminder:" + w.state.OnboardingID + ":" + r.Day
+		if r.Zone != "" { // assignees in their own time zone: a reminder of their own that day
+			key += ":" + r.Zone
+		}
+		w.notice(ctx, onboarding.Notice{Key: key, Kind: r.Kind(), Tasks: r.TaskKeys(), Assignees: r.Assignees()})
 	}
 	if r, ok := w.state.DueVendorReminder(now); ok {
 		w.notice(ctx, onboarding.Notice{Key: "vendor-reminder:" + w.state.OnboardingID + ":" + r.Day,
-			Kind: string(notify.KindVendorReminder), Tasks: r.TaskKeys()})
+			Kind: string(notify.KindVendorReminder), Tasks: r.TaskKeys(), Assignees: r.Assignees()})
 	}
 	for _, e := range w.state.DueEscalations(now) {
 		w.notice(ctx, onboarding.Notice{Key: "escalation:" + w.state.OnboardingID + ":" + e.Cause,

@@ -31,6 +31,8 @@ const (
 	UpdateSnooze = "snooze-reminders"
 	// UpdateReschedule moves the target go-live or a task's due date.
 	UpdateReschedule = "reschedule"
+	// UpdateAssign assigns a task to a contact or staff member, or unassigns it.
+	UpdateAssign = "assign-task"
 	// QueryState returns the full onboarding.State.
 	QueryState = "state"
 	// DefaultTaskQueue is the task queue the worker polls unless configured otherwise.

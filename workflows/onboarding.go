@@ -95,12 +95,26 @@ func (w *onboardingWorkflow) register(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateReschedule, w.handleReschedule, workflow.UpdateHandlerOptions{
+	err = workflow.SetUpdateHandlerWithOptions(ctx, UpdateReschedule, w.handleReschedule, workflow.UpdateHandlerOptions{
 		Validator: func(ctx workflow.Context, r onboarding.Reschedule) error {
 			return asApplicationError(w.state.ValidateReschedule(r, workflow.Now(ctx)))
 		},
 		Description: "Move the target go-live or a task's due date",
 	})
+	if err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAssign, w.handleAssign, workflow.UpdateHandlerOptions{
+		Validator:   func(r onboarding.Assignment) error { return asApplicationError(w.state.ValidateAssignment(r)) },
+		Description: "Assign a task to a contact or staff member, or unassign it",
+	})
+}
+
+// handleAssign gives a task to someone (or back to everyone on its side); its reminders
+// follow the assignee from the next one on.
+func (w *onboardingWorkflow) handleAssign(ctx workflow.Context, r onboarding.Assignment) (TaskActionResult, error) {
+	return w.change(ctx, func(now time.Time) (bool, error) { return w.state.ApplyAssignment(r, now) },
+		activities.SaveReadModelInput{Assignment: &r})
 }
 
 // handleLifecycle pauses, resumes or cancels the onboarding and returns once the read

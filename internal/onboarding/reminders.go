@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -85,6 +86,9 @@ type Nudging struct {
 	LastReminderDay string `json:"last_reminder_day,omitempty"`
 	// RemindersSent counts reminder emails (one per day at most), for the result.
 	RemindersSent int `json:"reminders_sent,omitempty"`
+	// ZoneDays is LastReminderDay for the tasks reminded in another time zone than the
+	// account's (their assignee's): zone name to the local date it was last sent there.
+	ZoneDays map[string]string `json:"zone_days,omitempty"`
 	// LastVendorReminderDay is the local date the CSM was last reminded of vendor tasks.
 	LastVendorReminderDay string `json:"last_vendor_reminder_day,omitempty"`
 	// Escalated lists the causes the CSM was told of, each told once.
@@ -111,6 +115,9 @@ const (
 // ReminderLine is one task in a reminder email.
 type ReminderLine struct {
 	TaskKey string `json:"task_key"`
+	// Assignee is who the task was assigned to when the reminder was due ("" everyone on
+	// its side): a task given to someone else meanwhile is left out of the message.
+	Assignee string `json:"assignee,omitempty"`
 	// Level is what the line says: 1 your turn, 2 coming due, 3 due today, 4+ overdue.
 	Level int `json:"level"`
 }
@@ -118,11 +125,28 @@ type ReminderLine struct {
 // Overdue reports whether the line is an overdue reminder.
 func (l ReminderLine) Overdue() bool { return l.Level > levelDue }
 
-// Reminder is one email to the customer: every task that has a reminder due now.
+// Reminder is one email to the customer: every task that has a reminder due now in one
+// time zone. The account's contacts each get the lines about their own tasks and the
+// unassigned ones, so a contact gets at most one reminder a day from an onboarding.
 type Reminder struct {
 	// Day is the local date it is sent on; one reminder a day, so it names the reminder.
-	Day   string         `json:"day"`
+	Day string `json:"day"`
+	// Zone is the time zone of assignees the reminder is for, when not the account's.
+	Zone  string         `json:"zone,omitempty"`
 	Lines []ReminderLine `json:"lines"`
+}
+
+// Assignees lists, beside TaskKeys, who each task was assigned to; nil when none was.
+func (r Reminder) Assignees() []string {
+	out := make([]string, len(r.Lines))
+	assigned := false
+	for i, l := range r.Lines {
+		out[i], assigned = l.Assignee, assigned || l.Assignee != ""
+	}
+	if !assigned {
+		return nil
+	}
+	return out
 }
 
 // Kind is the message kind that says it best: only newly actionable tasks, only
@@ -162,7 +186,6 @@ func (s *State) EnableNudging(p ReminderPolicy, now time.Time) {
 	}
 	p = p.With(s.Plan.Reminders)
 	s.Nudging = &Nudging{Policy: p, Since: now, HealthTold: s.Health}
-	loc := s.Location()
 	for i := range s.Tasks {
 		ts := &s.Tasks[i]
 		t, _, ok := s.Plan.Task(ts.Key)
@@ -170,7 +193,7 @@ func (s *State) EnableNudging(p ReminderPolicy, now time.Time) {
 			continue
 		}
 		for l := levelBefore; l <= s.policyFor(t).maxLevel(); l++ {
-			if at := s.reminderMoment(t, ts, l, loc); !at.IsZero() && at.Before(now) {
+			if at := s.reminderMoment(t, ts, l, s.zoneLocation(s.zoneOf(ts))); !at.IsZero() && at.Before(now) {
 				ts.Reminded = l
 			}
 		}
@@ -204,19 +227,75 @@ func (s *State) remindable(side Owner, t Task, ts *TaskState) bool {
 		ts.Status != TaskBlocked && !ts.DueAt.IsZero() && len(s.PendingDependencies(t.Key)) == 0
 }
 
-// lastDay is where the day side was last reminded is kept: one reminder a day each.
-func (n *Nudging) lastDay(side Owner) *string {
-	if side == OwnerVendor {
-		return &n.LastVendorReminderDay
+// zoneOf is the time zone a task is reminded in: its assignee's, when they have one
+// other than the account's, else "" (the account's).
+func (s *State) zoneOf(ts *TaskState) string {
+	if ts.Assignee == "" || ts.AssigneeZone == s.TimeZone {
+		return ""
 	}
-	return &n.LastReminderDay
+	return ts.AssigneeZone
+}
+
+// zoneLocation is the location of a zone zoneOf returned.
+func (s *State) zoneLocation(zone string) *time.Location {
+	if zone != "" {
+		if loc, err := Location(zone); err == nil {
+			return loc
+		}
+	}
+	return s.Location()
+}
+
+// reminderZones lists the zones side's open tasks are reminded in: the account's ("")
+// first, then the others in name order.
+func (s *State) reminderZones(side Owner) []string {
+	zones := []string{""}
+	if side != OwnerCustomer {
+		return zones
+	}
+	for i := range s.Tasks {
+		if z := s.zoneOf(&s.Tasks[i]); z != "" && !s.Tasks[i].Status.Done() && !slices.Contains(zones, z) {
+			zones = append(zones, z)
+		}
+	}
+	slices.Sort(zones[1:])
+	return zones
+}
+
+// lastDay is the local date side was last reminded in zone: one reminder a day each.
+func (n *Nudging) lastDay(side Owner, zone string) string {
+	switch {
+	case side == OwnerVendor:
+		return n.LastVendorReminderDay
+	case zone != "":
+		return n.ZoneDays[zone]
+	}
+	return n.LastReminderDay
+}
+
+// setLastDay records that side was reminded in zone on day.
+func (n *Nudging) setLastDay(side Owner, zone, day string) {
+	switch {
+	case side == OwnerVendor:
+		n.LastVendorReminderDay = day
+	case zone != "":
+		if n.ZoneDays == nil {
+			n.ZoneDays = map[string]string{}
+		}
+		n.ZoneDays[zone] = day
+	default:
+		n.LastReminderDay = day
+	}
 }
 
 // reminderMoment returns when the reminder of a level is due for a task, in the sending
 // window, or the zero time when the level does not apply to it.
 func (s *State) reminderMoment(t Task, ts *TaskState, level int, loc *time.Location) time.Time {
 	p := s.policyFor(t)
-	due := ts.DueAt.In(loc)
+	// The due date is the account's calendar day; each reader is reminded on that day's
+	// morning where they are (an assignee east of the account would otherwise hear "due
+	// today" after the deadline had passed).
+	due := ts.DueAt.In(s.Location())
 	dueDay := time.Date(due.Year(), due.Month(), due.Day(), 0, 0, 0, 0, loc)
 	var at time.Time
 	switch {
@@ -300,35 +379,42 @@ func subWorkdays(d time.Time, n int, holidays []string) time.Time {
 	return d
 }
 
-// DueReminder returns the reminder to send the customer now, if any, and marks its
-// lines sent. Each task appears once, at the furthest level due (a reminder that was
-// held back is not sent after a later one has become due). Nothing is sent outside the
-// sending window, twice on one local day, or while the onboarding is not active.
-func (s *State) DueReminder(now time.Time) (Reminder, bool) {
-	return s.dueReminder(OwnerCustomer, now)
+// DueReminders returns the reminders to send the customer now, one per time zone their
+// tasks are reminded in, and marks their lines sent. Each task appears once, at the
+// furthest level due (a reminder that was held back is not sent after a later one has
+// become due). Nothing is sent outside the zone's sending window, twice on one local day
+// in a zone, or while the onboarding is not active.
+func (s *State) DueReminders(now time.Time) []Reminder {
+	var out []Reminder
+	for _, zone := range s.reminderZones(OwnerCustomer) {
+		if r, ok := s.dueReminder(OwnerCustomer, zone, now); ok {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
-// DueVendorReminder is DueReminder for the vendor's own tasks, which remind the CSM,
-// with a daily allowance of its own.
+// DueVendorReminder is DueReminders for the vendor's own tasks, which remind the CSM (or
+// the staff member a task is assigned to), with a daily allowance of its own.
 func (s *State) DueVendorReminder(now time.Time) (Reminder, bool) {
-	return s.dueReminder(OwnerVendor, now)
+	return s.dueReminder(OwnerVendor, "", now)
 }
 
-func (s *State) dueReminder(side Owner, now time.Time) (Reminder, bool) {
+func (s *State) dueReminder(side Owner, zone string, now time.Time) (Reminder, bool) {
 	n := s.Nudging
 	if n == nil || !s.Status.TakesTaskActions() { // active, or live in hypercare
 		return Reminder{}, false
 	}
-	loc := s.Location()
+	loc := s.zoneLocation(zone)
 	today := now.In(loc).Format(time.DateOnly)
-	if *n.lastDay(side) == today || !n.Policy.inWindow(now, loc, s.Holidays) {
+	if n.lastDay(side, zone) == today || !n.Policy.inWindow(now, loc, s.Holidays) {
 		return Reminder{}, false
 	}
-	r := Reminder{Day: today}
-	s.eachReminder(side, loc, func(ts *TaskState, _ Task, level int, at time.Time) {
+	r := Reminder{Day: today, Zone: zone}
+	s.eachReminder(side, zone, func(ts *TaskState, _ Task, level int, at time.Time) {
 		if !at.After(now) && level > ts.Reminded {
 			ts.Reminded = level
-			r.Lines = append(r.Lines, ReminderLine{TaskKey: ts.Key, Level: level})
+			r.Lines = append(r.Lines, ReminderLine{TaskKey: ts.Key, Assignee: ts.Assignee, Level: level})
 		}
 	})
 	if len(r.Lines) == 0 {
@@ -336,7 +422,7 @@ func (s *State) dueReminder(side Owner, now time.Time) (Reminder, bool) {
 	}
 	// Levels are visited in order, so a task's line carries its furthest level due.
 	r.Lines = lastPerTask(r.Lines)
-	*n.lastDay(side) = today
+	n.setLastDay(side, zone, today)
 	if side == OwnerCustomer {
 		n.RemindersSent++
 	}
@@ -344,13 +430,14 @@ func (s *State) dueReminder(side Owner, now time.Time) (Reminder, bool) {
 }
 
 // eachReminder calls fn for every reminder not yet sent of every task side is reminded
-// of, in plan order and then level order.
-func (s *State) eachReminder(side Owner, loc *time.Location, fn func(ts *TaskState, t Task, level int, at time.Time)) {
+// of in zone, in plan order and then level order.
+func (s *State) eachReminder(side Owner, zone string, fn func(ts *TaskState, t Task, level int, at time.Time)) {
 	n := s.Nudging
+	loc := s.zoneLocation(zone)
 	for i := range s.Tasks {
 		ts := &s.Tasks[i]
 		t, _, ok := s.Plan.Task(ts.Key)
-		if !ok || !s.remindable(side, t, ts) {
+		if !ok || !s.remindable(side, t, ts) || (side == OwnerCustomer && s.zoneOf(ts) != zone) {
 			continue
 		}
 		for l := ts.Reminded + 1; l <= s.policyFor(t).maxLevel(); l++ {
@@ -383,14 +470,25 @@ func (s *State) nextReminder(now time.Time) (time.Time, string) {
 	return next, why
 }
 
-// nextReminderOf is the earliest reminder of side due, held to the sending window and to
-// one reminder a day.
+// nextReminderOf is the earliest reminder of side due, held to each zone's sending
+// window and to one reminder a day there.
 func (s *State) nextReminderOf(side Owner, now time.Time) (time.Time, string) {
-	n := s.Nudging
-	loc := s.Location()
 	var next time.Time
 	why := ""
-	s.eachReminder(side, loc, func(_ *TaskState, t Task, _ int, at time.Time) {
+	for _, zone := range s.reminderZones(side) {
+		if at, reason := s.nextReminderIn(side, zone, now); !at.IsZero() && (next.IsZero() || at.Before(next)) {
+			next, why = at, reason
+		}
+	}
+	return next, why
+}
+
+func (s *State) nextReminderIn(side Owner, zone string, now time.Time) (time.Time, string) {
+	n := s.Nudging
+	loc := s.zoneLocation(zone)
+	var next time.Time
+	why := ""
+	s.eachReminder(side, zone, func(_ *TaskState, t Task, _ int, at time.Time) {
 		if next.IsZero() || at.Before(next) {
 			next, why = at, "reminder: "+t.Title
 		}
@@ -399,7 +497,7 @@ func (s *State) nextReminderOf(side Owner, now time.Time) (time.Time, string) {
 		return next, why
 	}
 	floor := now
-	if *n.lastDay(side) == now.In(loc).Format(time.DateOnly) {
+	if n.lastDay(side, zone) == now.In(loc).Format(time.DateOnly) {
 		tomorrow := now.In(loc).AddDate(0, 0, 1)
 		floor = time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), 0, 0, 0, 0, loc)
 	}

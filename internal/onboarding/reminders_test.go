@@ -80,14 +80,18 @@ func (w *clockWalk) until(end time.Time) {
 
 func (w *clockWalk) tick() {
 	w.s.RefreshHealth(w.now)
-	if r, ok := w.s.DueReminder(w.now); ok {
+	for _, r := range w.s.DueReminders(w.now) {
 		var lines []string
 		for _, l := range r.Lines {
 			lines = append(lines, fmt.Sprintf("%s:%d", l.TaskKey, l.Level))
 		}
-		local := w.now.In(w.loc)
-		w.log = append(w.log, local.Format("Mon 02 Jan 15:04")+" "+r.Kind()+" "+strings.Join(lines, ","))
-		w.perDay[local.Format(time.DateOnly)]++
+		local, where := w.now.In(w.loc), ""
+		if r.Zone != "" {
+			loc, _ := time.LoadLocation(r.Zone)
+			local, where = w.now.In(loc), " ["+r.Zone+"]"
+		}
+		w.log = append(w.log, local.Format("Mon 02 Jan 15:04")+" "+r.Kind()+" "+strings.Join(lines, ",")+where)
+		w.perDay[r.Zone+local.Format(time.DateOnly)]++
 	}
 	w.s.DueVendorReminder(w.now) // the CSM's own reminders: sent, and not what these tests look at
 	for _, e := range w.s.DueEscalations(w.now) {

@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"maps"
 	"slices"
 	"time"
 )
@@ -102,11 +103,16 @@ var healthLabels = map[Health]string{HealthOnTrack: "On Track", HealthAtRisk: "A
 
 // TaskState is one task's progress within an onboarding.
 type TaskState struct {
-	Key           string     `json:"key"`
-	Status        TaskStatus `json:"status"`
-	DueAt         time.Time  `json:"due_at"`
-	Assignee      string     `json:"assignee,omitempty"`
-	BlockedReason string     `json:"blocked_reason,omitempty"`
+	Key    string     `json:"key"`
+	Status TaskStatus `json:"status"`
+	DueAt  time.Time  `json:"due_at"`
+	// Assignee is who the task is given to: "contact:<id>", "staff:<id>", or "" for
+	// everyone on its side (see Assignment).
+	Assignee string `json:"assignee,omitempty"`
+	// AssigneeZone is the assignee's own time zone, when they have one: the task's
+	// reminders go out in its sending window.
+	AssigneeZone  string `json:"assignee_zone,omitempty"`
+	BlockedReason string `json:"blocked_reason,omitempty"`
 	// BlockedBy is the task of the onboarding a blocked task waits for ("" for something
 	// outside it, said by BlockedReason).
 	BlockedBy string    `json:"blocked_by,omitempty"`
@@ -180,6 +186,9 @@ type Notice struct {
 	Reason string `json:"reason,omitempty"`
 	// Tasks are the tasks a reminder is about.
 	Tasks []string `json:"tasks,omitempty"`
+	// Assignees are, beside Tasks, who each was assigned to when the reminder was due
+	// (nil when none was): a task given to someone else since is left out.
+	Assignees []string `json:"assignees,omitempty"`
 }
 
 // maxRemembered bounds how many request IDs a State keeps for de-duplication.
@@ -228,6 +237,7 @@ func (s State) Clone() State {
 	if s.Nudging != nil {
 		n := *s.Nudging
 		n.Escalated = append([]string(nil), n.Escalated...)
+		n.ZoneDays = maps.Clone(n.ZoneDays)
 		s.Nudging = &n
 	}
 	return s
