@@ -111,6 +111,8 @@ func allowedDomains(list []string) (store.StringList, error) {
 type contactInput struct {
 	Name  string `json:"name"`
 	Email string `json:"email"`
+	// Timezone is the contact's own IANA time zone; empty or absent: the account's.
+	Timezone *string `json:"timezone"`
 }
 
 // checkContact checks a contact's fields for an account, whose allowed domains the
@@ -131,7 +133,23 @@ func checkContact(account store.Account, in contactInput) (store.Contact, error)
 	if !account.AllowsEmail(ct.Email) {
 		return ct, input.Refuse("email", "%s takes contacts at %s only", account.Name, strings.Join(account.AllowedDomains, ", "))
 	}
-	return ct, nil
+	if in.Timezone != nil {
+		ct.Timezone, err = contactTimezone(*in.Timezone)
+	}
+	return ct, err
+}
+
+// contactTimezone checks a contact's time zone: an IANA name, or "" for the account's.
+func contactTimezone(raw string) (string, error) {
+	zone, err := input.Text("timezone", raw)
+	if err != nil || zone == "" {
+		return "", err
+	}
+	if _, err := onboarding.Location(zone); err != nil {
+		return "", input.Refuse("timezone", "%s is not a time zone: use a name such as Europe/Berlin, or leave it empty for the account's",
+			input.Quote(zone))
+	}
+	return zone, nil
 }
 
 // invitable says why a contact cannot be sent an invite (nil when they can): archived,

@@ -24,13 +24,14 @@ type activityLine struct {
 var activityVerbs = map[string]string{
 	"task.start": "started", "task.complete": "finished", "task.skip": "chose to skip", "task.block": "reported a blocker on",
 	"task.unblock": "unblocked", "task.reopen": "reopened", "task.snooze": "put off reminders about",
-	"task.due_date": "moved the due date of", "onboarding.pause": "paused the onboarding",
+	"task.due_date": "moved the due date of", "task.assign": "assigned", "onboarding.pause": "paused the onboarding",
 	"onboarding.resume": "resumed the onboarding", "onboarding.cancel": "cancelled the onboarding",
 	"onboarding.target_go_live": "moved the target go-live", "onboarding.start_date": "moved the start date",
 }
 
-// activityLines puts audit events into words, naming tasks by their titles.
-func activityLines(events []store.Activity, tasks []store.OnboardingTask) []activityLine {
+// activityLines puts audit events into words, naming tasks by their titles and
+// assignees by people's names ("contact:<id>" or "staff:<id>" to a name).
+func activityLines(events []store.Activity, tasks []store.OnboardingTask, people map[string]string) []activityLine {
 	titles := map[string]string{}
 	for _, t := range tasks {
 		titles[t.Key] = t.Title
@@ -54,12 +55,22 @@ func activityLines(events []store.Activity, tasks []store.OnboardingTask) []acti
 		}
 		l.What = strings.TrimSpace(verb + " " + strings.Join(subjects, ", "))
 		var detail struct {
-			Reason string `json:"reason"`
-			Error  string `json:"error"`
-			Day    string `json:"day"`
+			Reason   string  `json:"reason"`
+			Error    string  `json:"error"`
+			Day      string  `json:"day"`
+			Assignee *string `json:"assignee"`
+			TimeZone string  `json:"time_zone"`
 		}
 		_ = json.Unmarshal(e.Detail, &detail)
 		switch {
+		case action == "task.assign" && detail.Assignee != nil:
+			l.Detail = "to everyone on its side"
+			if *detail.Assignee != "" {
+				l.Detail = "to " + cmp.Or(people[*detail.Assignee], "someone no longer here")
+			}
+			if detail.TimeZone != "" {
+				l.Detail += ", reminded in " + detail.TimeZone + " working hours"
+			}
 		case detail.Error != "":
 			l.Detail = detail.Error
 		case detail.Reason != "":

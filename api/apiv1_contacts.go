@@ -104,12 +104,13 @@ func (s *Server) apiPatchContact(c *gin.Context) {
 		_ = c.Error(notFoundAs(err, "contact"))
 		return
 	}
-	in := contactInput{Name: ct.Name, Email: ct.Email}
+	zone := ct.Timezone // a copy: decoding writes through the pointer
+	in := contactInput{Name: ct.Name, Email: ct.Email, Timezone: &zone}
 	if err := decodeJSON(c, &in); err != nil {
 		_ = c.Error(err)
 		return
 	}
-	updated, err := s.updateContact(ctx, ct, in)
+	updated, err := s.updateContact(ctx, ct, in, c.GetString(ctxActor))
 	if err != nil {
 		_ = c.Error(err)
 		return
@@ -117,8 +118,9 @@ func (s *Server) apiPatchContact(c *gin.Context) {
 	c.JSON(http.StatusOK, updated)
 }
 
-// updateContact checks and writes a contact's new name and email.
-func (s *Server) updateContact(ctx context.Context, ct store.Contact, in contactInput) (store.Contact, error) {
+// updateContact checks and writes a contact's new name, email and time zone; the
+// reminders of their assigned tasks follow a new time zone. actor is who changed it.
+func (s *Server) updateContact(ctx context.Context, ct store.Contact, in contactInput, actor string) (store.Contact, error) {
 	account, err := s.store.Account(ctx, ct.WorkspaceID, ct.AccountID)
 	if err != nil {
 		return ct, err
@@ -131,6 +133,9 @@ func (s *Server) updateContact(ctx context.Context, ct store.Contact, in contact
 	updated, err := s.store.UpdateContact(ctx, changed)
 	if err != nil {
 		return ct, conflictAs(notFoundAs(err, "contact"), "email: this account already has a contact with this email")
+	}
+	if updated.Timezone != ct.Timezone {
+		s.followContactTimeZone(ctx, updated, actor)
 	}
 	return updated, nil
 }

@@ -16,6 +16,8 @@ import (
 type portalTaskPage struct {
 	Onboarding store.Onboarding
 	Task       store.OnboardingTask
+	// ContactID is the signed-in contact's: a task assigned to them says so.
+	ContactID string
 	// WaitingOn are the tasks this one waits for that are not done yet.
 	WaitingOn []store.OnboardingTask
 	// Buttons are what the contact can do now in one click; CanBlock says they may also
@@ -73,7 +75,7 @@ func (s *Server) renderTask(c *gin.Context, status int, d store.OnboardingDetail
 // kept), or, without one, with the form's kept answers.
 func (s *Server) renderTaskWith(c *gin.Context, status int, d store.OnboardingDetail, t store.OnboardingTask, problem, reason string, form *formView) {
 	page := portalTaskPage{Onboarding: d.Onboarding, Task: t, Loc: accountLocation(d.AccountTimezone),
-		RequestID: auth.NewToken(), Error: problem, Reason: reason, Form: form}
+		RequestID: auth.NewToken(), Error: problem, Reason: reason, Form: form, ContactID: c.MustGet(ctxContact).(store.Contact).ID}
 	if form == nil && t.Type == onboarding.TypeForm {
 		var err error
 		if page.Form, err = s.keptForm(c, d, t); err != nil {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -21,41 +22,51 @@ func (s *Server) apiPatchOnboarding(c *gin.Context) {
 		TargetGoLive *string `json:"target_go_live"`
 		StartDate    *string `json:"start_date"`
 	}
-	s.apiReschedule(c, &body, "", func() (*string, string, error) {
-		switch {
-		case body.TargetGoLive != nil && body.StartDate != nil:
-			return nil, "", badRequest("give target_go_live or start_date, one at a time")
-		case body.StartDate != nil:
-			return body.StartDate, "start_date", nil
-		}
-		return body.TargetGoLive, "target_go_live", nil
-	})
+	if err := decodeJSON(c, &body); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	switch {
+	case body.TargetGoLive != nil && body.StartDate != nil:
+		_ = c.Error(badRequest("give target_go_live or start_date, one at a time"))
+	case body.StartDate != nil:
+		s.apiReschedule(c, "", "start_date", body.StartDate)
+	default:
+		s.apiReschedule(c, "", "target_go_live", body.TargetGoLive)
+	}
 }
 
-// apiPatchTask changes a task's due date: PATCH {"due_date"}.
+// apiPatchTask changes a task: its due date (PATCH {"due_date"}) or who it is assigned
+// to ({"assignee": id, or null to unassign}), one at a time.
 func (s *Server) apiPatchTask(c *gin.Context) {
-	if !taskKeyPattern.MatchString(c.Param("key")) {
+	key := c.Param("key")
+	if !taskKeyPattern.MatchString(key) {
 		_ = c.Error(notFound("task"))
 		return
 	}
 	var body struct {
-		DueDate *string `json:"due_date"`
+		DueDate  *string         `json:"due_date"`
+		Assignee json.RawMessage `json:"assignee"`
 	}
-	s.apiReschedule(c, &body, c.Param("key"), func() (*string, string, error) { return body.DueDate, "due_date", nil })
+	if err := decodeJSON(c, &body); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	switch {
+	case body.Assignee != nil && body.DueDate != nil:
+		_ = c.Error(badRequest("give due_date or assignee, one at a time"))
+	case body.Assignee != nil:
+		s.apiAssignTask(c, key, body.Assignee)
+	case body.DueDate == nil:
+		_ = c.Error(badRequest("give due_date (a date such as 2026-03-31) or assignee (an id, or null)"))
+	default:
+		s.apiReschedule(c, key, "due_date", body.DueDate)
+	}
 }
 
-// apiReschedule reads the body into dst, takes the date field from it and sends the
-// reschedule Update: one path for both PATCH routes.
-func (s *Server) apiReschedule(c *gin.Context, dst any, taskKey string, field func() (*string, string, error)) {
-	if err := decodeJSON(c, dst); err != nil {
-		_ = c.Error(err)
-		return
-	}
-	v, name, err := field()
-	if err != nil {
-		_ = c.Error(err)
-		return
-	}
+// apiReschedule sends the reschedule Update for the date field name of a PATCH: one
+// path for both routes.
+func (s *Server) apiReschedule(c *gin.Context, taskKey, name string, v *string) {
 	if v == nil {
 		_ = c.Error(badRequest("%s: required, a date such as 2026-03-31", name))
 		return

@@ -48,6 +48,7 @@ func (s *Server) routes(r *gin.Engine) {
 	signedIn.GET("/events", s.portalEvents)
 	signedIn.POST("/signout-everywhere", s.csrfSession, s.signoutEverywhere)
 	signedIn.POST("/settings", s.csrfSession, s.portalSaveSettings)
+	signedIn.POST("/settings/time-zone", s.csrfSession, s.portalSaveTimeZone)
 
 	staff := r.Group("/staff", s.limitBody, s.sameOrigin)
 	staff.GET("/login", s.staffLoginPage)
@@ -65,6 +66,7 @@ func (s *Server) routes(r *gin.Engine) {
 	}
 	staffIn.POST("/onboardings/:id/target-go-live", s.csrfSession, requireChanger, s.staffReschedule)
 	staffIn.POST("/onboardings/:id/due-date/:key", s.csrfSession, requireChanger, s.staffReschedule)
+	staffIn.POST("/onboardings/:id/assign/:key", s.csrfSession, requireChanger, s.staffAssignTask)
 	staffIn.GET("/accounts", s.staffAccounts)
 	staffIn.POST("/accounts", s.csrfSession, requireChanger, s.staffCreateAccount)
 	staffIn.GET("/accounts/:id", s.staffAccount)

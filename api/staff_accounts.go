@@ -167,7 +167,7 @@ func (p accountPage) ContactForm(id string) *formState {
 	}
 	for _, ct := range p.Contacts {
 		if ct.ID == id {
-			return &formState{Name: "contact:" + id, Values: map[string]string{"name": ct.Name, "email": ct.Email}}
+			return &formState{Name: "contact:" + id, Values: map[string]string{"name": ct.Name, "email": ct.Email, "timezone": ct.Timezone}}
 		}
 	}
 	return &formState{Name: "contact:" + id, Values: map[string]string{}}
@@ -276,8 +276,9 @@ func (s *Server) staffSaveContact(c *gin.Context) {
 	if id != "" {
 		name = "contact:" + id
 	}
-	form := readForm(c, name, "name", "email")
-	in := contactInput{}
+	form := readForm(c, name, "name", "email", "timezone")
+	zone := form.Value("timezone")
+	in := contactInput{Timezone: &zone}
 	if in.Name, err = input.Text("name", form.Value("name")); err == nil {
 		in.Email, err = input.Text("email", form.Value("email"))
 	}
@@ -296,7 +297,7 @@ func (s *Server) staffSaveContact(c *gin.Context) {
 			_ = c.Error(notFoundAs(err, "contact"))
 			return
 		}
-		_, err = s.updateContact(ctx, ct, in)
+		_, err = s.updateContact(ctx, ct, in, "staff:"+c.MustGet(ctxStaff).(store.StaffUser).ID)
 	}
 	err = conflictField(err, "email", "this account already has a contact with this email")
 	if refused, err := form.refused(err); refused {

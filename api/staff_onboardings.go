@@ -32,6 +32,9 @@ type staffDetail struct {
 	Activity  []activityLine
 	RequestID string
 	Error     string
+	// Staff are who the vendor's tasks can be assigned to (staff who work on tasks);
+	// the customer's go to Contacts.
+	Staff []store.StaffUser
 }
 
 // staffPhase is a phase with its task rows.
@@ -79,16 +82,33 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 		_ = c.Error(err)
 		return
 	}
+	staff, err := s.store.StaffUsers(ctx, workspaceID(c))
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
 	u := c.MustGet(ctxStaff).(store.StaffUser)
 	data := staffDetail{Onboarding: d.Onboarding, Loc: accountLocation(d.AccountTimezone), WorkflowURL: s.cfg.WorkflowURL(d.WorkflowID),
 		Messages: messages, CanChange: u.CanChange(), RequestID: newRequestID(), Error: problem}
-	data.Paused, data.UTC, data.Activity = d.Status == onboarding.StatusPaused, time.UTC, activityLines(activity, d.Tasks)
+	people := map[string]string{}
+	for _, ct := range contacts {
+		people[onboarding.AssigneeContact+ct.ID] = ct.Name
+	}
+	for _, su := range staff {
+		people[onboarding.AssigneeStaff+su.ID] = su.Name
+	}
+	data.Paused, data.UTC, data.Activity = d.Status == onboarding.StatusPaused, time.UTC, activityLines(activity, d.Tasks, people)
 	if data.CanChange {
 		data.Lifecycle = onboarding.LifecycleActionsFrom(d.Status)
 	}
 	invited := map[string]bool{}
 	for _, m := range messages {
 		invited[m.Recipient] = invited[m.Recipient] || (m.Template == string(notify.KindInvite) && m.Status == store.NotificationSent)
+	}
+	for _, su := range staff {
+		if su.CanChange() {
+			data.Staff = append(data.Staff, su)
+		}
 	}
 	for _, ct := range contacts {
 		data.Contacts = append(data.Contacts, contactView{Contact: ct, Invited: invited[ct.Email], Undeliverable: ct.EmailStatus != store.EmailOK})

@@ -65,18 +65,18 @@ type phaseJSON struct {
 }
 
 type taskJSON struct {
-	Key           string     `json:"key"`
-	Title         string     `json:"title"`
-	Owner         string     `json:"owner"`
-	Type          string     `json:"type"`
-	Status        string     `json:"status"`
-	DependsOn     []string   `json:"depends_on"`
-	DueAt         *time.Time `json:"due_at"`
-	Assignee      *string    `json:"assignee"`
-	Required      bool       `json:"required"`
-	NextStep      bool       `json:"next_step"`
-	Overdue       bool       `json:"overdue"`
-	BlockedReason string     `json:"blocked_reason,omitempty"`
+	Key           string        `json:"key"`
+	Title         string        `json:"title"`
+	Owner         string        `json:"owner"`
+	Type          string        `json:"type"`
+	Status        string        `json:"status"`
+	DependsOn     []string      `json:"depends_on"`
+	DueAt         *time.Time    `json:"due_at"`
+	Assignee      *assigneeJSON `json:"assignee"`
+	Required      bool          `json:"required"`
+	NextStep      bool          `json:"next_step"`
+	Overdue       bool          `json:"overdue"`
+	BlockedReason string        `json:"blocked_reason,omitempty"`
 	// BlockedBy is the task this one was blocked by; WaitingOn a dependency that is blocked.
 	BlockedBy   string     `json:"blocked_by,omitempty"`
 	WaitingOn   string     `json:"waiting_on,omitempty"`
@@ -120,8 +120,16 @@ func newTaskJSON(t store.OnboardingTask, now time.Time) taskJSON {
 	if t.WaitingOn != nil {
 		out.WaitingOn = t.WaitingOn.Key
 	}
-	if t.Assignee != "" {
-		out.Assignee = &t.Assignee
+	if kind, id := onboarding.AssigneeKind(t.Assignee); kind != "" {
+		out.Assignee = &assigneeJSON{Type: kind, ID: id, Name: t.AssigneeName}
 	}
 	return out
+}
+
+// assigneeJSON is who a task is assigned to: a contact (customer tasks) or a staff
+// member (vendor tasks).
+type assigneeJSON struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }

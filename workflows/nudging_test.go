@@ -343,3 +343,45 @@ func TestWorkspaceReminderPolicy(t *testing.T) {
 		t.Errorf("customer's reminders:\n%s\nwant:\n%s", strings.Join(customer, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// A task assigned to a contact in another time zone is reminded in that zone's morning,
+// under a key of its own, naming its assignee; given back to someone in the account's
+// zone, its reminders return to the account's morning, the new assignee hearing of it
+// afresh.
+func TestAssignedTaskIsRemindedInItsAssigneesZone(t *testing.T) {
+	h := newHarness(t)
+	day := 24 * time.Hour
+	toKenji := h.send(time.Hour, workflows.UpdateAssign, onboarding.Assignment{RequestID: "a1", TaskKey: "intake",
+		Assignee: "contact:kenji", TimeZone: "Asia/Tokyo", Actor: "staff:csm"})
+	wrongSide := h.send(time.Hour+time.Minute, workflows.UpdateAssign, onboarding.Assignment{RequestID: "a2", TaskKey: "intake",
+		Assignee: "staff:csm", Actor: "staff:csm"})
+	toJane := h.send(8*day, workflows.UpdateAssign, onboarding.Assignment{RequestID: "a3", TaskKey: "intake",
+		Assignee: "contact:jane", Actor: "staff:csm"})
+	h.cancel(12 * day)
+	h.run(newNudgedState(h.start))
+	h.requireCancelled()
+	requireApplied(t, "assign to Kenji", toKenji, 2, onboarding.StatusActive)
+	if wrongSide.rejected == nil {
+		t.Error("a customer task was assigned to staff")
+	}
+	if toJane.err != nil || !toJane.completed {
+		t.Fatalf("reassign: %+v", toJane)
+	}
+	var reminders []string
+	for _, n := range h.notifications() {
+		if strings.HasPrefix(n.Key, "reminder:") {
+			reminders = append(reminders, n.Key+" "+strings.Join(n.Assignees, ","))
+		}
+	}
+	want := []string{
+		"reminder:ob-1:2026-03-02 ",
+		"reminder:ob-1:2026-03-04:Asia/Tokyo contact:kenji", // due Wednesday: 09:00 in Tokyo is midnight UTC
+		"reminder:ob-1:2026-03-09:Asia/Tokyo contact:kenji",
+		"reminder:ob-1:2026-03-10:Asia/Tokyo contact:kenji",
+		"reminder:ob-1:2026-03-10 contact:jane", // reassigned at 09:00 UTC: Jane hears of it at once
+		"reminder:ob-1:2026-03-13 contact:jane",
+	}
+	if !slices.Equal(reminders, want) {
+		t.Errorf("reminders:\n%s\nwant:\n%s\nall:\n%s", strings.Join(reminders, "\n"), strings.Join(want, "\n"), strings.Join(h.sent(), "\n"))
+	}
+}

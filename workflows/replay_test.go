@@ -47,8 +47,10 @@ import (
 // a snooze and a moved due date through their Updates; v6: reminders follow the
 // workspace's policy (GetVersion "workspace-reminder-policy"), and staff snooze a vendor
 // task's reminders; v7: a task blocked by another is unblocked when that one is done
-// (GetVersion "auto-unblock-when-blocker-done").
-const recordedHistory = "testdata/onboarding_v7.json"
+// (GetVersion "auto-unblock-when-blocker-done"); v8: tasks assigned through the
+// "assign-task" Update (a new handler: no GetVersion, as no earlier history holds one),
+// the customer's in their assignee's own time zone.
+const recordedHistory = "testdata/onboarding_v8.json"
 
 func TestReplayCommittedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
@@ -83,6 +85,10 @@ func TestRecordOnboardingHistory(t *testing.T) {
 		Until: time.Now().Add(24 * time.Hour), Actor: "contact:jane"})
 	r.snooze(ctx, "s-2", onboarding.SnoozeRequest{RequestID: "sn-2", Tasks: []string{"welcome"},
 		Until: time.Now().Add(24 * time.Hour), Actor: "staff:csm", ActorSide: onboarding.OwnerVendor})
+	r.mustUpdate(ctx, "as-1", workflows.UpdateAssign, onboarding.Assignment{RequestID: "as-1", TaskKey: "intake",
+		Assignee: "contact:jane", TimeZone: "Asia/Tokyo", Actor: "staff:csm"}) // v8
+	r.mustUpdate(ctx, "as-2", workflows.UpdateAssign, onboarding.Assignment{RequestID: "as-2", TaskKey: "configure",
+		Assignee: "staff:csm", Actor: "staff:csm"})
 	r.apply(ctx, "u-1", act("r-1", "intake", onboarding.ActionStart), true)
 	block := act("r-2", "intake", onboarding.ActionBlock)
 	block.Reason = "waiting for the customer's IT team"
@@ -106,8 +112,8 @@ func TestRecordOnboardingHistory(t *testing.T) {
 	if err := r.run.Get(ctx, &res); err != nil {
 		t.Fatalf("workflow: %v", err)
 	}
-	if res.Status != onboarding.StatusCompleted || res.Version != 14 {
-		t.Errorf("result %+v, want completed at version 14", res)
+	if res.Status != onboarding.StatusCompleted || res.Version != 16 {
+		t.Errorf("result %+v, want completed at version 16", res)
 	}
 	o, err := r.store.Onboarding(ctx, r.state.WorkspaceID, r.state.OnboardingID)
 	if err != nil {

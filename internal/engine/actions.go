@@ -162,6 +162,11 @@ func (e *Engine) Reschedule(ctx context.Context, o store.Onboarding, r onboardin
 	return e.update(ctx, o, workflows.UpdateReschedule, r.RequestID, r)
 }
 
+// Assign gives a task to a contact or staff member (or back to everyone), like Lifecycle.
+func (e *Engine) Assign(ctx context.Context, o store.Onboarding, r onboarding.Assignment) (Outcome, error) {
+	return e.update(ctx, o, workflows.UpdateAssign, r.RequestID, r)
+}
+
 // update sends one Update that is answered now or not at all (no signal fallback).
 func (e *Engine) update(ctx context.Context, o store.Onboarding, name, id string, arg any) (Outcome, error) {
 	updCtx, cancel := context.WithTimeout(ctx, e.UpdateTimeout)

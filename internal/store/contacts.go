@@ -23,6 +23,9 @@ type Contact struct {
 	ArchivedAt *time.Time `db:"archived_at" json:"archived_at"`
 	// ReminderEmails is which reminder emails the contact wants (ReminderEmailsAll, …).
 	ReminderEmails string `db:"reminder_emails" json:"reminder_emails"`
+	// Timezone is the contact's own IANA time zone ("" for the account's): reminders of
+	// tasks assigned to them go out in its working hours.
+	Timezone string `db:"timezone" json:"timezone"`
 }
 
 // A contact's choice of reminder emails.
@@ -43,13 +46,13 @@ const (
 )
 
 const contactColumns = `id, workspace_id, account_id, name, email, created_at, email_status, email_status_at, archived_at,
-	reminder_emails`
+	reminder_emails, timezone`
 
 // CreateContact inserts a contact; the same email twice on one account is ErrConflict.
 func (s *Store) CreateContact(ctx context.Context, c Contact) (Contact, error) {
 	err := s.db.GetContext(ctx, &c, `
-		INSERT INTO contacts (workspace_id, account_id, name, email) VALUES ($1, $2, $3, $4)
-		RETURNING `+contactColumns, c.WorkspaceID, c.AccountID, c.Name, c.Email)
+		INSERT INTO contacts (workspace_id, account_id, name, email, timezone) VALUES ($1, $2, $3, $4, $5)
+		RETURNING `+contactColumns, c.WorkspaceID, c.AccountID, c.Name, c.Email, c.Timezone)
 	if err != nil {
 		return Contact{}, fmt.Errorf("store: create contact: %w", conflict(err))
 	}
@@ -112,13 +115,13 @@ func (s *Store) ContactsByEmail(ctx context.Context, email string) ([]Contact, e
 	return list, nil
 }
 
-// UpdateContact writes a contact's name and email; an email another contact of the
-// account has is ErrConflict.
+// UpdateContact writes a contact's name, email and time zone; an email another contact
+// of the account has is ErrConflict.
 func (s *Store) UpdateContact(ctx context.Context, c Contact) (Contact, error) {
-	err := s.db.GetContext(ctx, &c, `UPDATE contacts SET name = $3, email = $4,
+	err := s.db.GetContext(ctx, &c, `UPDATE contacts SET name = $3, email = $4, timezone = $5,
 			email_status = CASE WHEN lower(email) = lower($4) THEN email_status ELSE 'ok' END,
 			email_status_at = CASE WHEN lower(email) = lower($4) THEN email_status_at END
-		WHERE workspace_id = $1 AND id = $2 RETURNING `+contactColumns, c.WorkspaceID, c.ID, c.Name, c.Email)
+		WHERE workspace_id = $1 AND id = $2 RETURNING `+contactColumns, c.WorkspaceID, c.ID, c.Name, c.Email, c.Timezone)
 	if err != nil {
 		return Contact{}, fmt.Errorf("store: update contact: %w", notFound(conflict(err)))
 	}
@@ -157,6 +160,18 @@ func (s *Store) SetReminderEmails(ctx context.Context, workspaceID, id, choice s
 		RETURNING `+contactColumns, workspaceID, id, choice)
 	if err != nil {
 		return Contact{}, fmt.Errorf("store: set reminder emails: %w", notFound(err))
+	}
+	return c, nil
+}
+
+// SetContactTimezone records a contact's own time zone ("" for the account's; already
+// checked).
+func (s *Store) SetContactTimezone(ctx context.Context, workspaceID, id, zone string) (Contact, error) {
+	var c Contact
+	err := s.db.GetContext(ctx, &c, `UPDATE contacts SET timezone = $3 WHERE workspace_id = $1 AND id = $2
+		RETURNING `+contactColumns, workspaceID, id, zone)
+	if err != nil {
+		return Contact{}, fmt.Errorf("store: set contact time zone: %w", notFound(err))
 	}
 	return c, nil
 }

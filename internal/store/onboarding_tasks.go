@@ -27,10 +27,12 @@ type OnboardingTask struct {
 	CustomerVisible bool                  `db:"customer_visible"`
 	Status          onboarding.TaskStatus `db:"status"`
 	// NextStep marks a task its owner's side can act on now (onboarding.State.NextSteps).
-	NextStep      bool       `db:"next_step"`
-	DueAt         *time.Time `db:"due_at"`
-	Assignee      string     `db:"assignee"`
-	BlockedReason string     `db:"blocked_reason"`
+	NextStep bool       `db:"next_step"`
+	DueAt    *time.Time `db:"due_at"`
+	Assignee string     `db:"assignee"`
+	// AssigneeName is the name of the contact or staff member the task is assigned to.
+	AssigneeName  string `db:"assignee_name"`
+	BlockedReason string `db:"blocked_reason"`
 	// BlockedBy is the task a blocked task waits for, when it is one of the onboarding's.
 	BlockedBy string `db:"blocked_by"`
 	// BlockedByTask and WaitingOn say, on a detail's tasks, which task this one waits for:
@@ -114,8 +116,10 @@ func updateTasks(ctx context.Context, tx *sqlx.Tx, snap Snapshot) error {
 // tasksOf returns the tasks of the given onboardings, each onboarding's in plan order.
 func (s *Store) tasksOf(ctx context.Context, onboardingIDs []string) ([]OnboardingTask, error) {
 	var list []OnboardingTask
-	err := s.db.SelectContext(ctx, &list, `SELECT `+taskColumns+` FROM onboarding_tasks
-		WHERE onboarding_id = ANY($1::uuid[]) ORDER BY onboarding_id, position`, onboardingIDs)
+	err := s.db.SelectContext(ctx, &list, `SELECT `+taskColumns+`, coalesce(CASE
+			WHEN assignee LIKE 'contact:%' THEN (SELECT name FROM contacts WHERE id = substr(assignee, 9)::uuid)
+			WHEN assignee LIKE 'staff:%' THEN (SELECT name FROM staff_users WHERE id = substr(assignee, 7)::uuid) END, '') AS assignee_name
+		FROM onboarding_tasks WHERE onboarding_id = ANY($1::uuid[]) ORDER BY onboarding_id, position`, onboardingIDs)
 	if err != nil {
 		return nil, fmt.Errorf("store: onboarding tasks: %w", err)
 	}
@@ -185,4 +189,31 @@ func (j JSON[T]) Value() (driver.Value, error) {
 	}
 	b, err := json.Marshal(j.V)
 	return string(b), err
+}
+
+// AssignedTask names one task of an onboarding.
+type AssignedTask struct {
+	OnboardingID string `db:"onboarding_id"`
+	Key          string `db:"key"`
+}
+
+// AssignedOpenTasks lists the open tasks assigned to assignee in an account's onboardings
+// that still take changes (active, paused or live).
+func (s *Store) AssignedOpenTasks(ctx context.Context, workspaceID, accountID, assignee string) ([]AssignedTask, error) {
+	var list []AssignedTask
+	err := s.db.SelectContext(ctx, &list, `SELECT t.onboarding_id, t.key FROM onboardings o
+		JOIN onboarding_tasks t ON t.onboarding_id = o.id
+		WHERE o.workspace_id = $1 AND o.account_id = $2 AND o.status = ANY($3) AND t.assignee = $4
+			AND NOT t.status = ANY($5) ORDER BY o.created_at, t.position`, workspaceID, accountID,
+		[]string{string(onboarding.StatusActive), string(onboarding.StatusPaused), string(onboarding.StatusLive)}, assignee,
+		[]string{string(onboarding.TaskCompleted), string(onboarding.TaskSkipped)})
+	if err != nil {
+		return nil, fmt.Errorf("store: assigned tasks: %w", err)
+	}
+	return list, nil
+}
+
+// AssignedTo reports whether the task is assigned to the contact with the id.
+func (t OnboardingTask) AssignedTo(contactID string) bool {
+	return contactID != "" && t.Assignee == onboarding.AssigneeContact+contactID
 }
