@@ -2,8 +2,11 @@ package activities
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -19,6 +22,7 @@ import (
 type Notifier struct {
 	Email     notify.EmailSender
 	Slack     *notify.Slack
+	Webhooks  notify.Webhooks
 	Templates *notify.Templates
 	// Config gives the base URL, the Temporal Web UI, the default sender, the server's
 	// Slack token and the secret sign-in links are derived from.
@@ -46,6 +50,10 @@ type NotifyInput struct {
 	Assignees []string `json:"assignees,omitempty"`
 	// StaffID is the one staff member a CSM digest goes to.
 	StaffID string `json:"staff_id,omitempty"`
+	// Event is the webhook event type of a KindWebhook notification.
+	Event string `json:"event,omitempty"`
+	// EndpointID is the one webhook endpoint a test event goes to.
+	EndpointID string `json:"endpoint_id,omitempty"`
 }
 
 // Magic link lifetimes: an invite waits for the person to get round to it; a link asked
@@ -100,10 +108,35 @@ func retryError(errs []error) error {
 // deliver sends one message on its channel; a Slack message that cannot go falls back to
 // email to the same person.
 func (a *Activities) deliver(ctx context.Context, ev *event, d delivery) error {
-	if d.channel == store.ChannelSlack {
+	switch d.channel {
+	case store.ChannelSlack:
 		return a.deliverSlack(ctx, ev, d)
+	case store.ChannelWebhook:
+		return a.deliverWebhook(ctx, ev, d)
 	}
 	return a.deliverEmail(ctx, ev, d)
+}
+
+// deliverWebhook posts the event to one endpoint, signed with its secret. The event id
+// is derived from the delivery's key, so a retry carries the same id; the body is as of
+// the first attempt.
+func (a *Activities) deliverWebhook(ctx context.Context, ev *event, d delivery) error {
+	rec, err := a.Store.BeginNotification(ctx, ev.record(d, ev.webhookEvent()))
+	if err != nil || rec.Done() {
+		return err
+	}
+	body, err := ev.webhookBody(rec.CreatedAt)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "webhook_body", err)
+	}
+	sum := sha256.Sum256([]byte(d.key))
+	status, err := a.Notifier.Webhooks.Post(ctx, notify.WebhookDelivery{URL: d.endpoint.URL, Secret: d.endpoint.Secret,
+		ID: "evt_" + hex.EncodeToString(sum[:12]), Body: body})
+	ref := ""
+	if status != 0 {
+		ref = strconv.Itoa(status)
+	}
+	return a.finish(ctx, d.key, "webhook", ref, err)
 }
 
 func (a *Activities) deliverEmail(ctx context.Context, ev *event, d delivery) error {

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -28,9 +29,10 @@ type event struct {
 	assignees  []string                   // beside tasks: who each is assigned to now ("" everyone on its side)
 	staff      map[string]store.StaffUser // staff members vendor tasks are assigned to, by id
 	digest     []notify.OnboardingLine
-	contact    *store.Contact   // the one contact of an invite, sign-in link or bounce
-	contacts   []store.Contact  // the account's contacts
-	csm        *store.StaffUser // the account's CSM, if it has one
+	contact    *store.Contact          // the one contact of an invite, sign-in link or bounce
+	contacts   []store.Contact         // the account's contacts
+	csm        *store.StaffUser        // the account's CSM, if it has one
+	endpoints  []store.WebhookEndpoint // the workspace's webhook endpoints that want the event
 }
 
 // recipient is one person a message goes to.
@@ -49,8 +51,9 @@ type delivery struct {
 	channel      string
 	to           recipient
 	msg          notify.Message
-	linkPurpose  string // a sign-in link goes in the message: store.LinkInvite or store.LinkSignIn
-	slackChannel string // the account's channel; empty: a direct message
+	linkPurpose  string                 // a sign-in link goes in the message: store.LinkInvite or store.LinkSignIn
+	slackChannel string                 // the account's channel; empty: a direct message
+	endpoint     *store.WebhookEndpoint // where a webhook delivery goes
 }
 
 // fallback is the same message by email, for a Slack message that cannot go.
@@ -95,6 +98,11 @@ func (ev *event) load(ctx context.Context, st *store.Store) error {
 	if ev.in.StaffID != "" {
 		return ev.loadDigest(ctx, st)
 	}
+	if ev.webhookEvent() == WebhookTest { // about nothing: for the one endpoint it tests
+		e, err := st.WebhookEndpoint(ctx, ev.workspace.ID, ev.in.EndpointID)
+		ev.endpoints = []store.WebhookEndpoint{e}
+		return err
+	}
 	if ev.account, err = st.Account(ctx, ev.workspace.ID, accountID); err != nil {
 		return err
 	}
@@ -108,6 +116,11 @@ func (ev *event) load(ctx context.Context, st *store.Store) error {
 	}
 	if ev.contacts, err = st.Contacts(ctx, ev.workspace.ID, ev.account.ID); err != nil {
 		return err
+	}
+	if t := ev.webhookEvent(); t != "" {
+		if ev.endpoints, err = st.WebhookEndpointsFor(ctx, ev.workspace.ID, t); err != nil {
+			return err
+		}
 	}
 	if ev.account.CSMID != nil {
 		u, err := st.StaffUser(ctx, ev.workspace.ID, *ev.account.CSMID)
@@ -126,7 +139,9 @@ func (ev *event) deliveries() []delivery {
 	case notify.KindInvite, notify.KindSignIn:
 		return ev.signInLink()
 	case notify.KindGoLive:
-		return append(ev.toContacts("Open your portal", ev.cfg.BaseURL+"/portal"), ev.toCSM()...)
+		return append(append(ev.toContacts("Open your portal", ev.cfg.BaseURL+"/portal"), ev.toCSM()...), ev.webhooks()...)
+	case notify.KindWebhook:
+		return ev.webhooks()
 	case notify.KindEscalation:
 		return ev.toCSM()
 	case notify.KindYourTurn, notify.KindReminderDigest, notify.KindOverdue:
@@ -453,4 +468,92 @@ func firstName(name string) string {
 		}
 	}
 	return name
+}
+
+// Webhook event types.
+const (
+	WebhookWentLive  = "onboarding.went_live"
+	WebhookCompleted = "onboarding.completed"
+	WebhookCancelled = "onboarding.cancelled"
+	WebhookTest      = "webhook.test"
+)
+
+// WebhookEvents lists the event types an endpoint can ask for, in the order pages offer them.
+var WebhookEvents = []string{WebhookWentLive, WebhookCompleted, WebhookCancelled}
+
+// webhookEvent is the webhook event type the notification is, if it is one.
+func (ev *event) webhookEvent() string {
+	switch ev.in.Kind {
+	case notify.KindGoLive:
+		return WebhookWentLive
+	case notify.KindWebhook:
+		return ev.in.Event
+	}
+	return ""
+}
+
+// webhooks are the event's deliveries to the workspace's endpoints that want it.
+func (ev *event) webhooks() []delivery {
+	var out []delivery
+	for i := range ev.endpoints {
+		e := &ev.endpoints[i]
+		to := recipient{id: "webhook:" + e.ID, email: e.URL}
+		out = append(out, delivery{key: ev.in.Key + "/" + to.id + "/" + store.ChannelWebhook, channel: store.ChannelWebhook,
+			to: to, msg: notify.Message{Kind: ev.in.Kind}, endpoint: e})
+	}
+	return out
+}
+
+// webhookPayload is a delivery's body: the Standard Webhooks shape, with the onboarding
+// as it stands when the event is delivered.
+type webhookPayload struct {
+	Type      string         `json:"type"`
+	Timestamp time.Time      `json:"timestamp"`
+	Data      webhookSubject `json:"data"`
+}
+
+type webhookSubject struct {
+	WorkspaceID string             `json:"workspace_id"`
+	Onboarding  *webhookOnboarding `json:"onboarding,omitempty"`
+	// Reason says why, for a cancellation.
+	Reason string `json:"reason,omitempty"`
+}
+
+type webhookOnboarding struct {
+	ID             string     `json:"id"`
+	AccountID      string     `json:"account_id"`
+	AccountName    string     `json:"account_name"`
+	ExternalID     *string    `json:"account_external_id"`
+	Plan           string     `json:"plan"`
+	Status         string     `json:"status"`
+	Health         string     `json:"health"`
+	Progress       int        `json:"progress"`
+	StartDate      string     `json:"start_date"`
+	TargetGoLive   *string    `json:"target_go_live"`
+	ForecastGoLive *string    `json:"forecast_go_live"`
+	WentLiveAt     *time.Time `json:"went_live_at"`
+	URL            string     `json:"url"`
+}
+
+// webhookBody is the body of the event's deliveries, as of at (when it was first tried).
+func (ev *event) webhookBody(at time.Time) ([]byte, error) {
+	p := webhookPayload{Type: ev.webhookEvent(), Timestamp: at.UTC().Truncate(time.Second),
+		Data: webhookSubject{WorkspaceID: ev.workspace.ID}}
+	if p.Type == WebhookCancelled {
+		p.Data.Reason = ev.in.Reason
+	}
+	if o := ev.onboarding; o != nil {
+		day := func(t *time.Time) *string {
+			if t == nil {
+				return nil
+			}
+			s := t.Format(time.DateOnly)
+			return &s
+		}
+		p.Data.Onboarding = &webhookOnboarding{ID: o.ID, AccountID: o.AccountID, AccountName: ev.account.Name,
+			ExternalID: ev.account.ExternalID, Plan: o.PlanKey, Status: string(o.Status), Health: string(o.Health),
+			Progress: o.Progress, StartDate: o.StartDate.Format(time.DateOnly), TargetGoLive: day(o.TargetGoLive),
+			ForecastGoLive: day(o.ForecastGoLive), WentLiveAt: o.WentLiveAt, URL: ev.cfg.BaseURL + "/staff/onboardings/" + o.ID}
+	}
+	return json.Marshal(p)
 }

@@ -117,7 +117,8 @@ func (s *Server) idempotencyLease(c *gin.Context) time.Duration {
 }
 
 // startsWorkflow are the JSON API's POST routes that start a workflow before answering.
-var startsWorkflow = map[string]bool{"/api/v1/onboardings": true, "/api/v1/contacts/:id/invite": true}
+var startsWorkflow = map[string]bool{"/api/v1/onboardings": true, "/api/v1/contacts/:id/invite": true,
+	"/api/v1/webhooks/:id/test": true}
 
 // idempotencyKey returns the request's Idempotency-Key header, or "" without one.
 func idempotencyKey(c *gin.Context) (string, error) {

@@ -24,6 +24,8 @@ type pages struct {
 
 var pageFuncs = template.FuncMap{
 	"date": func(t any) string { return formatDay(t, time.UTC, "Mon 2 Jan 2006") },
+	// moment shows a moment to the minute, in UTC: "Mon 2 Jan 2006 15:04 UTC".
+	"moment": func(t any) string { return formatDay(t, time.UTC, "Mon 2 Jan 2006 15:04 MST") },
 	// day shows a moment as the calendar day it falls on in a time zone (the account's):
 	// a task due at the end of a New York day is still due that day, not the next.
 	"day": func(loc *time.Location, t any) string { return formatDay(t, loc, "Mon 2 Jan 2006") },

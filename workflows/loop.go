@@ -37,6 +37,7 @@ func (w *onboardingWorkflow) run(ctx workflow.Context) (OnboardingResult, error)
 		w.refreshHealth(ctx)
 	}
 	w.announce(ctx) // the last action may have finished the onboarding
+	w.announceClose(ctx)
 	// Let in-flight updates answer, and announcements go, before the run closes.
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && w.sending == 0 }); err != nil {
 		return OnboardingResult{}, err
@@ -200,13 +201,32 @@ func (w *onboardingWorkflow) announce(ctx workflow.Context) {
 	w.notice(ctx, onboarding.Notice{Key: "go-live:" + w.state.OnboardingID, Kind: string(notify.KindGoLive)})
 }
 
+// changeWebhookEvents is the GetVersion change ID under which a finished onboarding
+// tells the workspace's webhook endpoints that it completed or was cancelled. Runs from
+// before it (no marker) close without.
+const changeWebhookEvents = "webhook-events"
+
+// announceClose tells the webhook endpoints how the onboarding ended (its go-live went
+// with the go-live notice).
+func (w *onboardingWorkflow) announceClose(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, changeWebhookEvents, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	event, reason := activities.WebhookCompleted, ""
+	if w.state.Status == onboarding.StatusCancelled {
+		event, reason = activities.WebhookCancelled, w.state.CloseReason
+	}
+	w.notice(ctx, onboarding.Notice{Key: "webhook:" + w.state.OnboardingID + ":" + event, Kind: string(notify.KindWebhook),
+		Event: event, Reason: reason})
+}
+
 // send delivers a notice in the background, so a slow provider holds up neither the
 // scheduler loop nor task actions, and forgets it once sent. Until then it stays in the
 // state: a continue-as-new carries it to the next run, which sends it again (resume), and
 // the last run does not end before it is sent.
 func (w *onboardingWorkflow) send(ctx workflow.Context, n onboarding.Notice) {
 	in := activities.NotifyInput{Key: n.Key, Kind: notify.Kind(n.Kind), WorkspaceID: w.state.WorkspaceID,
-		OnboardingID: w.state.OnboardingID, Reason: n.Reason, Tasks: n.Tasks, Assignees: n.Assignees}
+		OnboardingID: w.state.OnboardingID, Reason: n.Reason, Tasks: n.Tasks, Assignees: n.Assignees, Event: n.Event}
 	w.sending++
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { w.sending-- }()

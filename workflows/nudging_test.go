@@ -131,6 +131,13 @@ func TestPauseResumeAndCancel(t *testing.T) {
 	if res.Status != onboarding.StatusCancelled || res.CloseReason != "customer churned" {
 		t.Errorf("result %+v", res)
 	}
+	told := false
+	for _, n := range h.notifications() {
+		told = told || (n.Kind == notify.KindWebhook && n.Event == "onboarding.cancelled" && n.Reason == "customer churned")
+	}
+	if !told {
+		t.Error("the cancellation was not sent to webhooks with its reason")
+	}
 	var audited []string
 	for _, s := range h.savedReadModels() {
 		if s.Lifecycle != nil {

@@ -493,12 +493,17 @@ func TestGoLiveIsAnnouncedOnce(t *testing.T) {
 	h.run(newState(h.start))
 
 	got := h.notifications()
-	if len(got) != 1 {
-		t.Fatalf("notifications: %+v, want one go-live", got)
+	if len(got) != 2 {
+		t.Fatalf("notifications: %+v, want one go-live and the completion's webhook", got)
 	}
 	want := activities.NotifyInput{Key: "go-live:ob-1", Kind: notify.KindGoLive, WorkspaceID: "ws-1", OnboardingID: "ob-1"}
 	if !reflect.DeepEqual(got[0], want) {
 		t.Errorf("notification %+v, want %+v", got[0], want)
+	}
+	want = activities.NotifyInput{Key: "webhook:ob-1:onboarding.completed", Kind: notify.KindWebhook, WorkspaceID: "ws-1",
+		OnboardingID: "ob-1", Event: activities.WebhookCompleted}
+	if !reflect.DeepEqual(got[1], want) {
+		t.Errorf("notification %+v, want %+v", got[1], want)
 	}
 	if !beforeEnd.GoLiveAnnounced {
 		t.Error("the state does not remember the announcement (it must survive continue-as-new)")
@@ -530,8 +535,8 @@ func TestCompletingInOneStepStillAnnouncesGoLive(t *testing.T) {
 	h.update(2*time.Hour, act("r2", "intake", onboarding.ActionComplete))
 	h.update(3*time.Hour, act("r3", "configure", onboarding.ActionComplete)) // straight to completed
 	h.run(st)
-	if got := h.notifications(); len(got) != 1 || got[0].Kind != notify.KindGoLive {
-		t.Fatalf("notifications: %+v, want the go-live before the run ends", got)
+	if got := h.notifications(); len(got) != 2 || got[0].Kind != notify.KindGoLive || got[1].Event != activities.WebhookCompleted {
+		t.Fatalf("notifications: %+v, want the go-live and the completion before the run ends", got)
 	}
 }
 

@@ -23,6 +23,11 @@ const (
 	KindVendorReminder Kind = "vendor_reminder" // to the CSM: the vendor's own tasks coming due or overdue
 )
 
+// KindWebhook is an event for the workspace's webhook endpoints alone (the notification
+// names the event type, "onboarding.completed"); no person is written to, so it has no
+// template.
+const KindWebhook Kind = "webhook"
+
 // Kinds lists every kind; each has an email template and a Slack rendering.
 var Kinds = []Kind{KindInvite, KindSignIn, KindYourTurn, KindReminderDigest, KindOverdue, KindEscalation, KindGoLive,
 	KindCSMDigest, KindVendorReminder}

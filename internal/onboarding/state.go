@@ -189,6 +189,8 @@ type Notice struct {
 	// Assignees are, beside Tasks, who each was assigned to when the reminder was due
 	// (nil when none was): a task given to someone else since is left out.
 	Assignees []string `json:"assignees,omitempty"`
+	// Event is the webhook event type of a notice for webhooks alone.
+	Event string `json:"event,omitempty"`
 }
 
 // maxRemembered bounds how many request IDs a State keeps for de-duplication.

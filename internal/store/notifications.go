@@ -32,8 +32,9 @@ type Notification struct {
 
 // Notification channels and statuses.
 const (
-	ChannelEmail = "email"
-	ChannelSlack = "slack"
+	ChannelEmail   = "email"
+	ChannelSlack   = "slack"
+	ChannelWebhook = "webhook"
 
 	NotificationSending    = "sending"    // an attempt is under way, or its outcome is unknown
 	NotificationSent       = "sent"       // the provider accepted it
