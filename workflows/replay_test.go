@@ -49,8 +49,9 @@ import (
 // task's reminders; v7: a task blocked by another is unblocked when that one is done
 // (GetVersion "auto-unblock-when-blocker-done"); v8: tasks assigned through the
 // "assign-task" Update (a new handler: no GetVersion, as no earlier history holds one),
-// the customer's in their assignee's own time zone.
-const recordedHistory = "testdata/onboarding_v8.json"
+// the customer's in their assignee's own time zone; v9: a finished onboarding tells the
+// webhook endpoints it completed (GetVersion "webhook-events").
+const recordedHistory = "testdata/onboarding_v9.json"
 
 func TestReplayCommittedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
