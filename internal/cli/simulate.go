@@ -43,8 +43,9 @@ func parseSimulateFlags(args []string, out io.Writer, now time.Time) (simulate.I
 	seed := fs.Uint64("seed", 1, "seed of the customer and vendor model")
 	zone := fs.String("timezone", "UTC", "the account's IANA time zone")
 	days := fs.Int("days", 365, "stop after this many days if not completed")
+	contactZone := fs.String("contact-zone", "", "add a contact in this IANA time zone, assigned every other customer task")
 	fs.Usage = func() {
-		fmt.Fprintln(out, "Usage: onboard simulate --plan KEY [--start YYYY-MM-DD] [--pace slow|typical|fast] [--seed N] [--timezone ZONE]")
+		fmt.Fprintln(out, "Usage: onboard simulate --plan KEY [--start YYYY-MM-DD] [--pace slow|typical|fast] [--seed N] [--timezone ZONE] [--contact-zone ZONE]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -72,6 +73,12 @@ func parseSimulateFlags(args []string, out io.Writer, now time.Time) (simulate.I
 	loc, err := time.LoadLocation(*zone)
 	if err != nil || *zone == "Local" {
 		return simulate.Input{}, fmt.Errorf("--timezone: %q is not an IANA time zone such as Europe/Paris", *zone)
+	}
+	if *contactZone != "" {
+		if _, err := time.LoadLocation(*contactZone); err != nil || *contactZone == "Local" {
+			return simulate.Input{}, fmt.Errorf("--contact-zone: %q is not an IANA time zone such as Asia/Tokyo", *contactZone)
+		}
+		in.ContactZone = *contactZone
 	}
 	in.Start = now.In(loc)
 	if *start != "" {

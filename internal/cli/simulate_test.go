@@ -27,6 +27,7 @@ func TestSimulateCommand(t *testing.T) {
 		{[]string{"simulate", "--plan", "standard-saas", "--start", "2026-02-30"}, `--start: "2026-02-30" is not a date`},
 		{[]string{"simulate", "--plan", "standard-saas", "--timezone", "Mars/Olympus"}, `--timezone: "Mars/Olympus"`},
 		{[]string{"simulate", "--plan", "standard-saas", "--days", "0"}, "--days: 0"},
+		{[]string{"simulate", "--plan", "standard-saas", "--contact-zone", "Nowhere/Land"}, `--contact-zone: "Nowhere/Land"`},
 		{[]string{"simulate", "--plan", "standard-saas", "extra"}, `unexpected argument "extra"`},
 		{[]string{"simulate", "--seed", "-1"}, "invalid value"},
 	} {

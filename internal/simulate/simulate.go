@@ -64,7 +64,14 @@ type Input struct {
 	Seed     uint64
 	// Horizon ends the simulation if the onboarding has not completed by then.
 	Horizon time.Duration
+	// ContactZone, when set, adds a second contact in that time zone who is assigned every
+	// other customer task at the start: their reminders go to them alone, in their mornings.
+	ContactZone string
 }
+
+// remoteContact is the assignee the simulation gives every other customer task when
+// Input.ContactZone is set.
+const remoteContact = "contact:remote"
 
 // Event is one thing that happened, in order.
 type Event struct {
@@ -73,6 +80,8 @@ type Event struct {
 	Text string
 	// ToCustomer marks a reminder to the customer's contacts.
 	ToCustomer bool
+	// Recipients are, for a reminder, who gets it and on which of their local days.
+	Recipients []string
 }
 
 // Result is the simulated onboarding's timeline and its figures.
@@ -164,6 +173,9 @@ func (s *sim) run(ctx context.Context, st onboarding.State, start time.Time) err
 			s.notified(n)
 			return nil
 		}).Maybe()
+	if s.in.ContactZone != "" {
+		s.env.RegisterDelayedCallback(func() { s.assignRemote(st) }, time.Second)
+	}
 	// The model looks at the onboarding every simulated hour, as people would check in.
 	s.env.RegisterDelayedCallback(s.tick, time.Minute)
 	s.env.RegisterDelayedCallback(s.env.CancelWorkflow, s.in.Horizon)
@@ -186,6 +198,29 @@ func (s *sim) run(ctx context.Context, st onboarding.State, start time.Time) err
 	}
 	s.finish()
 	return ctx.Err()
+}
+
+// assignRemote gives every other customer task to the remote contact, through the same
+// Update the dashboard sends.
+func (s *sim) assignRemote(st onboarding.State) {
+	n := 0
+	for _, ph := range s.plan.Phases {
+		for _, t := range ph.Tasks {
+			if t.Owner != onboarding.OwnerCustomer || !t.CustomerVisible {
+				continue
+			}
+			if n++; n%2 == 1 {
+				continue
+			}
+			s.updates++
+			id := fmt.Sprintf("sim-%d", s.updates)
+			s.env.UpdateWorkflow(workflows.UpdateAssign, id, &testsuite.TestUpdateCallback{
+				OnAccept: func() {}, OnComplete: func(any, error) {},
+				OnReject: func(err error) { s.failed = fmt.Errorf("assigning %s: %w", t.Key, err) },
+			}, onboarding.Assignment{RequestID: id, TaskKey: t.Key, Assignee: remoteContact, TimeZone: s.in.ContactZone, Actor: "staff:csm"})
+		}
+	}
+	s.event("action", fmt.Sprintf("CSM assigns %d customer tasks to the contact in %s", n/2, s.in.ContactZone), false)
 }
 
 // tick is the model's hourly look at the onboarding: any task that has become someone's
@@ -309,10 +344,43 @@ func (s *sim) notified(n activities.NotifyInput) {
 	case notify.KindVendorReminder:
 		s.res.VendorReminders++
 		s.event("notify", fmt.Sprintf("%s → CSM: %s", n.Kind, joinTitles(titles)), false)
+	case notify.KindWebhook:
+		s.event("notify", "webhook "+n.Event, false)
 	default:
 		s.res.Reminders++
-		s.event("notify", fmt.Sprintf("%s → customer: %s", n.Kind, joinTitles(titles)), true)
+		to := "customer"
+		if slices.Contains(n.Assignees, remoteContact) {
+			to = "contact in " + s.in.ContactZone
+		}
+		s.event("notify", fmt.Sprintf("%s → %s: %s", n.Kind, to, joinTitles(titles)), true)
+		s.mu.Lock()
+		s.res.Events[len(s.res.Events)-1].Recipients = s.recipients(n)
+		s.mu.Unlock()
 	}
+}
+
+// recipients are who gets a reminder, each with the local day it lands on: the remote
+// contact hears of their own tasks and the unassigned ones, the account's contacts of the
+// unassigned ones.
+func (s *sim) recipients(n activities.NotifyInput) []string {
+	var out []string
+	team, remote := false, false
+	for i := range n.Tasks {
+		a := ""
+		if i < len(n.Assignees) {
+			a = n.Assignees[i]
+		}
+		team, remote = team || a == "", remote || a == "" || a == remoteContact
+	}
+	now := s.env.Now()
+	if team {
+		out = append(out, "team "+now.In(s.loc).Format(time.DateOnly))
+	}
+	if remote && s.in.ContactZone != "" {
+		loc, _ := onboarding.Location(s.in.ContactZone)
+		out = append(out, "remote "+now.In(loc).Format(time.DateOnly))
+	}
+	return out
 }
 
 // finish settles the last figures once the workflow has ended.
@@ -340,8 +408,8 @@ func (s *sim) finish() {
 	})
 	perDay := map[string]int{}
 	for _, e := range s.res.Events {
-		if e.ToCustomer {
-			perDay[e.At.In(s.loc).Format(time.DateOnly)]++
+		for _, r := range e.Recipients {
+			perDay[r]++
 		}
 	}
 	for _, n := range perDay {

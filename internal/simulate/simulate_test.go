@@ -90,3 +90,30 @@ func TestUnknownPace(t *testing.T) {
 		t.Fatal("an unknown pace was accepted")
 	}
 }
+
+// With a contact in another time zone assigned half the customer's tasks, their
+// reminders go to them alone, on weekday mornings where they are, and nobody gets more
+// than one reminder a day from each of the two batches.
+func TestSimulationWithAContactInAnotherZone(t *testing.T) {
+	in := input(t, "standard-saas", simulate.PaceSlow, 3)
+	in.ContactZone = "Asia/Tokyo"
+	res, out := run(t, in)
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	remote := 0
+	for _, e := range res.Events {
+		if !strings.Contains(e.Text, "→ contact in Asia/Tokyo") {
+			continue
+		}
+		remote++
+		local := e.At.In(tokyo)
+		if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday || local.Hour() < 9 || local.Hour() >= 17 {
+			t.Errorf("a reminder to the contact in Tokyo at %s their time", local.Format("Mon 15:04"))
+		}
+	}
+	if remote == 0 || !strings.Contains(out, "assigns") {
+		t.Fatalf("no reminder went to the contact in Tokyo:\n%s", out)
+	}
+	if res.PeakRemindersPerDay > 2 {
+		t.Errorf("peak %d reminders to a contact in a day; want at most one per batch (two)", res.PeakRemindersPerDay)
+	}
+}
