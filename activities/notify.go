@@ -29,6 +29,13 @@ type Notifier struct {
 	Config config.Config
 }
 
+// NewNotifier is the Notifier a worker runs with: email through sender, Slack at the
+// configured API, webhooks to private networks only when the configuration allows.
+func NewNotifier(cfg config.Config, sender notify.EmailSender, tpls *notify.Templates) *Notifier {
+	return &Notifier{Email: sender, Slack: notify.NewSlack(cfg.SlackAPIURL), Templates: tpls, Config: cfg,
+		Webhooks: notify.Webhooks{AllowPrivate: cfg.WebhookPrivateNetworks}}
+}
+
 // NotifyInput is one event to tell people about. Who hears of it, on which channel and in
 // what words is decided when it is delivered, from the database, so a workflow's history
 // holds ids only.
@@ -118,8 +125,8 @@ func (a *Activities) deliver(ctx context.Context, ev *event, d delivery) error {
 }
 
 // deliverWebhook posts the event to one endpoint, signed with its secret. The event id
-// is derived from the delivery's key, so a retry carries the same id; the body is as of
-// the first attempt.
+// is derived from the delivery's key and the body is kept from the first attempt, so a
+// retry posts the same bytes under the same id.
 func (a *Activities) deliverWebhook(ctx context.Context, ev *event, d delivery) error {
 	rec, err := a.Store.BeginNotification(ctx, ev.record(d, ev.webhookEvent()))
 	if err != nil || rec.Done() {
@@ -129,9 +136,13 @@ func (a *Activities) deliverWebhook(ctx context.Context, ev *event, d delivery) 
 	if err != nil {
 		return temporal.NewNonRetryableApplicationError(err.Error(), "webhook_body", err)
 	}
+	kept, err := a.Store.FreezeNotificationBody(ctx, d.key, string(body))
+	if err != nil {
+		return err
+	}
 	sum := sha256.Sum256([]byte(d.key))
 	status, err := a.Notifier.Webhooks.Post(ctx, notify.WebhookDelivery{URL: d.endpoint.URL, Secret: d.endpoint.Secret,
-		ID: "evt_" + hex.EncodeToString(sum[:12]), Body: body})
+		ID: "evt_" + hex.EncodeToString(sum[:12]), Body: []byte(kept)})
 	ref := ""
 	if status != 0 {
 		ref = strconv.Itoa(status)

@@ -270,13 +270,32 @@ func (ev *event) reminder() []delivery {
 	return out
 }
 
-// reminds reports whether a customer task assigned to assignee is the contact's to hear of.
+// reminds reports whether a customer task assigned to assignee is the contact's to hear
+// of. A task assigned to nobody (or to someone who left the account) is the team's: the
+// contacts in the account's time zone hear of it. A contact with a zone of their own is
+// reminded of their own tasks in their own mornings, one email a day, and so not of the
+// team's too; unless nobody is left in the account's zone, when everyone is.
 func (ev *event) reminds(assignee, contactID string) bool {
 	kind, id := onboarding.AssigneeKind(assignee)
-	if kind != "contact" || ev.contactByID(id).ID == "" {
-		return true // everyone's, or its assignee left the account: the team hears of it
+	if kind == "contact" && ev.contactByID(id).ID != "" {
+		return id == contactID
 	}
-	return id == contactID
+	return !ev.ownZone(ev.contactByID(contactID)) || ev.nobodyInAccountZone()
+}
+
+// ownZone reports whether a contact keeps a time zone other than the account's.
+func (ev *event) ownZone(c store.Contact) bool {
+	return c.Timezone != "" && c.Timezone != ev.account.Timezone
+}
+
+// nobodyInAccountZone reports whether every contact of the account keeps a zone of their own.
+func (ev *event) nobodyInAccountZone() bool {
+	for _, c := range ev.contacts {
+		if !ev.ownZone(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // loadAssignedStaff reads the staff members a vendor reminder's tasks are assigned to.
@@ -312,8 +331,9 @@ func (ev *event) vendorReminder() []delivery {
 	byStaff := map[string][]notify.TaskLine{}
 	var order []string
 	for i, line := range ev.tasks {
-		to := ""
-		if kind, id := onboarding.AssigneeKind(ev.assignees[i]); kind == "staff" && ev.staff[id].ID != "" {
+		to := "" // the CSM: unassigned, assigned to the CSM, or to someone who left
+		if kind, id := onboarding.AssigneeKind(ev.assignees[i]); kind == "staff" && ev.staff[id].ID != "" &&
+			(ev.csm == nil || id != ev.csm.ID) {
 			to = id
 		}
 		if _, seen := byStaff[to]; !seen {

@@ -70,7 +70,8 @@ func newFixture(t *testing.T, slackToken string) *fixture {
 	cfg.BaseURL, cfg.TemporalUIURL = "https://onboard.example", "https://temporal.example"
 	cfg.Secret, cfg.SlackBotToken = "test-secret-of-at-least-thirty-two-chars", slackToken
 	f.acts = &activities.Activities{Store: f.st, Notifier: &activities.Notifier{Email: sender,
-		Slack: notify.NewSlack(f.slack.GetAPIURL()), Templates: tpls, Config: cfg}}
+		Slack: notify.NewSlack(f.slack.GetAPIURL()), Templates: tpls, Config: cfg,
+		Webhooks: notify.Webhooks{AllowPrivate: true}}} // the test receivers are on 127.0.0.1
 	return f
 }
 
@@ -458,5 +459,64 @@ func TestVendorReminderGoesToTheTasksCoOwner(t *testing.T) {
 		strings.Contains(got["sam@northwind.example"], "Set up the tenant") || !strings.Contains(got["casey@northwind.example"], "Set up the tenant") ||
 		strings.Contains(got["casey@northwind.example"], "Configure SSO") {
 		t.Errorf("vendor reminders: %v; want Sam told of SSO, Casey of the tenant", got)
+	}
+}
+
+// A contact with a time zone of their own hears of their own tasks in their mornings and
+// not of the team's (one email a day); the team's go to the contacts in the account's
+// zone, or to everyone when nobody is left there.
+func TestContactInTheirOwnZoneIsNotSentTheTeamsReminders(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	if _, err := f.st.SetContactTimezone(ctx, f.ws.ID, f.lee.ID, "Asia/Tokyo"); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := f.newOnboardingOf(onboarding.Plan{Key: "p", Name: "P", Version: 1, Phases: []onboarding.Phase{{Key: "ph", Name: "Phase",
+		Tasks: []onboarding.Task{{Key: "profile", Title: "Profile", Owner: onboarding.OwnerCustomer, Type: onboarding.TypeForm,
+			DueOffsetDays: 2, Required: true, CustomerVisible: true}}}}})
+	in := activities.NotifyInput{Key: "reminder:" + o.ID + ":2026-03-04", Kind: notify.KindReminderDigest,
+		WorkspaceID: f.ws.ID, OnboardingID: o.ID, Tasks: []string{"profile"}}
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := f.resend.Messages(); len(msgs) != 1 || msgs[0].To[0] != "dana@acme.example" {
+		t.Fatalf("the team's reminder went to %+v; want Dana only", msgs)
+	}
+	if _, err := f.st.SetContactTimezone(ctx, f.ws.ID, f.dana.ID, "America/Denver"); err != nil {
+		t.Fatal(err)
+	}
+	in.Key = "reminder:" + o.ID + ":2026-03-05"
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.resend.Messages()); n != 3 {
+		t.Errorf("with everyone in a zone of their own, %d emails; want both told", n-1)
+	}
+}
+
+// A vendor task assigned to the account's own CSM is in the CSM's one message with the
+// unassigned ones, not dropped as a second message under the same key.
+func TestVendorTaskAssignedToTheCSMIsNotDropped(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	vendor := func(key, title string) onboarding.Task {
+		return onboarding.Task{Key: key, Title: title, Owner: onboarding.OwnerVendor, Type: onboarding.TypeCustom, DueOffsetDays: 2, Required: true}
+	}
+	o, st := f.newOnboardingOf(onboarding.Plan{Key: "v", Name: "V", Version: 1, Phases: []onboarding.Phase{{Key: "ph", Name: "Phase",
+		Tasks: []onboarding.Task{vendor("tenant", "Set up the tenant"), vendor("sso", "Configure SSO")}}}})
+	if _, err := st.ApplyAssignment(onboarding.Assignment{RequestID: "a", TaskKey: "sso", Assignee: "staff:" + f.csm.ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.SaveSnapshot(ctx, store.NewSnapshot(&st), nil); err != nil {
+		t.Fatal(err)
+	}
+	in := activities.NotifyInput{Key: "vendor-reminder:" + o.ID + ":2026-03-04", Kind: notify.KindVendorReminder,
+		WorkspaceID: f.ws.ID, OnboardingID: o.ID, Tasks: []string{"tenant", "sso"}, Assignees: []string{"", "staff:" + f.csm.ID}}
+	if err := f.notify(in); err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.resend.Messages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "Set up the tenant") || !strings.Contains(msgs[0].Text, "Configure SSO") {
+		t.Errorf("the CSM's reminder: %d emails, %+v; want one naming both tasks", len(msgs), msgs)
 	}
 }

@@ -6,14 +6,17 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/resend/resend-go/v2"
 
 	"github.com/onboard-oss/onboard/activities"
 	"github.com/onboard-oss/onboard/internal/notify"
+	"github.com/onboard-oss/onboard/internal/onboarding"
 	"github.com/onboard-oss/onboard/internal/store"
 )
 
@@ -124,10 +127,20 @@ func TestWebhookDeliveryRetriesAndGivesUp(t *testing.T) {
 	flaky, gone := newReceiver(t, http.StatusInternalServerError), newReceiver(t, http.StatusGone)
 	f.endpoint(f.ws.ID, flaky.URL, activities.WebhookCancelled)
 	f.endpoint(f.ws.ID, gone.URL, activities.WebhookCancelled)
-	in := activities.NotifyInput{Key: "webhook:" + f.onboarding.ID + ":onboarding.cancelled", Kind: notify.KindWebhook,
-		WorkspaceID: f.ws.ID, OnboardingID: f.onboarding.ID, Event: activities.WebhookCancelled, Reason: "customer churned"}
+	o, st := f.newOnboardingOf(onboarding.Plan{Key: "p", Name: "P", Version: 1, Phases: []onboarding.Phase{{Key: "ph", Name: "Phase",
+		Tasks: []onboarding.Task{{Key: "t", Title: "Task", Owner: onboarding.OwnerVendor, Type: onboarding.TypeCustom, Required: true}}}}})
+	in := activities.NotifyInput{Key: "webhook:" + o.ID + ":onboarding.cancelled", Kind: notify.KindWebhook,
+		WorkspaceID: f.ws.ID, OnboardingID: o.ID, Event: activities.WebhookCancelled, Reason: "customer churned"}
 	if err := f.notify(in); err == nil {
 		t.Fatal("a failed delivery did not ask for a retry")
+	}
+	// The onboarding changes before the retry: the retry still posts what was first sent.
+	if _, err := st.Apply(onboarding.TaskAction{RequestID: "x", TaskKey: "t", Action: onboarding.ActionComplete, Actor: "staff:x"},
+		time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.SaveSnapshot(ctx, store.NewSnapshot(&st), nil); err != nil {
+		t.Fatal(err)
 	}
 	if err := f.notify(in); err != nil {
 		t.Fatalf("the retry: %v", err)
@@ -161,5 +174,34 @@ func TestWebhookDeliveryRetriesAndGivesUp(t *testing.T) {
 	}
 	if status[flaky.URL] != store.NotificationSent || status[gone.URL] != store.NotificationFailed {
 		t.Errorf("delivery log: %v", status)
+	}
+}
+
+// Without private networks allowed, a delivery that would connect to this machine (an
+// endpoint stored earlier, or a name that resolves inward) is refused for good, not
+// retried, and not sent.
+func TestWebhookToAPrivateAddressIsRefused(t *testing.T) {
+	f := newFixture(t, "")
+	f.acts.Notifier.Webhooks.AllowPrivate = false
+	inner := newReceiver(t)
+	f.endpoint(f.ws.ID, inner.URL, activities.WebhookWentLive)
+	f.endpoint(f.ws.ID, strings.Replace(inner.URL, "127.0.0.1", "localhost", 1), activities.WebhookWentLive)
+	if err := f.notify(f.goLive()); err != nil {
+		t.Fatalf("a refused delivery asked for a retry: %v", err)
+	}
+	if n := len(inner.deliveries()); n != 0 {
+		t.Errorf("%d deliveries reached a private address", n)
+	}
+	log, err := f.st.WebhookDeliveries(context.Background(), f.ws.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range log {
+		if n.Status != store.NotificationFailed || !strings.Contains(n.Error, "not a public one") {
+			t.Errorf("delivery to %s: %s %q", n.Recipient, n.Status, n.Error)
+		}
+	}
+	if len(log) != 2 {
+		t.Errorf("%d deliveries logged, want 2", len(log))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -104,29 +105,56 @@ func (s *Server) staffAssignTask(c *gin.Context) {
 	}
 	s.staffChange(c, func(d store.OnboardingDetail, actor, rid string) (func(context.Context) error, string, error) {
 		r, err := s.assignment(c.Request.Context(), d, key, c.PostForm("assignee"), actor, "staff:"+rid+":assign:"+key)
+		var refused *input.Error
+		if err != nil && !errors.As(err, &refused) { // not the form's fault: the error page says what
+			return func(context.Context) error { return err }, "", nil
+		}
 		return func(ctx context.Context) error { _, err := s.engine.Assign(ctx, d.Onboarding, r); return err }, "#task-" + key, err
 	})
 }
 
 // followContactTimeZone moves the reminders of a contact's open assigned tasks to their
-// new time zone. It is best effort: a task it cannot reach keeps the old zone until it
-// is assigned again, and that is logged. actor is who changed the zone.
+// new time zone, in the background so the request that changed it answers at once. Each
+// task's Update is retried (with its own request id, so it applies once) for up to
+// followZoneFor while Temporal or the workers are away; one still not reached then keeps
+// the old zone until it is assigned again, which is logged. actor is who changed the zone.
 func (s *Server) followContactTimeZone(ctx context.Context, ct store.Contact, actor string) {
-	tasks, err := s.store.AssignedOpenTasks(ctx, ct.WorkspaceID, ct.AccountID, onboarding.AssigneeContact+ct.ID)
-	if err != nil {
-		s.log.Error("reading a contact's assigned tasks", "contact_id", ct.ID, "error", err)
-		return
-	}
-	for _, t := range tasks {
-		o, err := s.store.Onboarding(ctx, ct.WorkspaceID, t.OnboardingID)
-		if err == nil {
+	ctx = context.WithoutCancel(ctx)
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, followZoneFor)
+		defer cancel()
+		tasks, err := s.store.AssignedOpenTasks(ctx, ct.WorkspaceID, ct.AccountID, onboarding.AssigneeContact+ct.ID)
+		if err != nil {
+			s.log.Error("reading a contact's assigned tasks", "contact_id", ct.ID, "error", err)
+			return
+		}
+		for _, t := range tasks {
 			r := onboarding.Assignment{RequestID: uuid.NewString(), TaskKey: t.Key, Assignee: onboarding.AssigneeContact + ct.ID,
 				TimeZone: ct.Timezone, Actor: actor}
-			_, err = s.engine.Assign(ctx, o, r)
+			for wait := time.Second; ; wait = min(2*wait, time.Minute) {
+				o, err := s.store.Onboarding(ctx, ct.WorkspaceID, t.OnboardingID)
+				if err == nil {
+					_, err = s.engine.Assign(ctx, o, r)
+				}
+				var refused *onboarding.TransitionError
+				switch {
+				case err == nil || errors.As(err, &refused): // done, or the task moved on (done, closed): nothing to follow
+				case ctx.Err() == nil:
+					select {
+					case <-time.After(wait):
+						continue
+					case <-ctx.Done():
+					}
+					fallthrough
+				default:
+					s.log.Warn("a task's reminders keep the contact's old time zone", "contact_id", ct.ID,
+						"onboarding_id", t.OnboardingID, "task", t.Key, "error", err)
+				}
+				break
+			}
 		}
-		if err != nil {
-			s.log.Warn("a task's reminders keep the contact's old time zone", "contact_id", ct.ID,
-				"onboarding_id", t.OnboardingID, "task", t.Key, "error", err)
-		}
-	}
+	}()
 }
+
+// followZoneFor is how long a contact's new time zone is retried towards their tasks.
+const followZoneFor = 10 * time.Minute

@@ -164,7 +164,7 @@ func (h *harness) startWorker() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	n := &activities.Notifier{Email: notify.NewOutbox(h.store), Slack: notify.NewSlack(""), Templates: tpls, Config: h.cfg}
+	n := activities.NewNotifier(h.cfg, notify.NewOutbox(h.store), tpls)
 	h.worker = worker.New(h.temporal, h.taskQueue, &activities.Activities{Store: h.store, Notifier: n})
 	if err := h.worker.Start(); err != nil {
 		h.t.Fatal(err)

@@ -30,9 +30,10 @@ const (
 	maxWebhookDescription = 200
 )
 
-// checkWebhook checks a new endpoint: an https:// address (http:// only to this machine,
-// for trying things out), events the product sends, a short plain description.
-func checkWebhook(workspaceID string, in webhookInput) (store.WebhookEndpoint, error) {
+// checkWebhook checks a new endpoint: an https:// address of a public host, events the
+// product sends, a short plain description. With private networks allowed
+// (ONBOARD_WEBHOOK_PRIVATE_NETWORKS, on under dev) http:// and inner hosts are taken too.
+func checkWebhook(workspaceID string, in webhookInput, allowPrivate bool) (store.WebhookEndpoint, error) {
 	e := store.WebhookEndpoint{WorkspaceID: workspaceID}
 	raw, err := required("url", &in.URL, maxWebhookURL)
 	if err != nil {
@@ -42,8 +43,10 @@ func checkWebhook(workspaceID string, in webhookInput) (store.WebhookEndpoint, e
 	switch {
 	case err != nil || u.Host == "" || u.User != nil || u.Fragment != "" || (u.Scheme != "https" && u.Scheme != "http"):
 		return e, input.Refuse("url", "%s is not an https:// address without credentials", input.Quote(raw))
-	case u.Scheme == "http" && !loopback(u.Hostname()):
-		return e, input.Refuse("url", "use https:// (plain http:// only to this machine, for testing)")
+	case !allowPrivate && u.Scheme == "http":
+		return e, input.Refuse("url", "use https://")
+	case !allowPrivate && !publicHost(u.Hostname()):
+		return e, input.Refuse("url", "%s is not a public host: deliveries go to public addresses only", input.Quote(u.Hostname()))
 	}
 	e.URL = u.String()
 	if len(in.Events) == 0 {
@@ -63,19 +66,20 @@ func checkWebhook(workspaceID string, in webhookInput) (store.WebhookEndpoint, e
 	return e, maxLength("description", e.Description, maxWebhookDescription)
 }
 
-// loopback reports whether a host names this machine.
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
+// publicHost reports whether a host could be public: a name other than localhost (what
+// it resolves to is checked when a delivery connects), or a public address.
+func publicHost(host string) bool {
+	if ip := net.ParseIP(host); ip != nil {
+		return notify.PublicAddress(ip)
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	return host != "localhost" && !strings.HasSuffix(host, ".localhost") && strings.Contains(host, ".")
 }
 
 // createWebhook checks and stores a new endpoint with a new secret: one path for the
 // API and the staff page.
 func (s *Server) createWebhook(ctx context.Context, workspaceID string, in webhookInput) (store.WebhookEndpoint, error) {
-	e, err := checkWebhook(workspaceID, in)
+	e, err := checkWebhook(workspaceID, in, s.cfg.WebhookPrivateNetworks)
 	if err != nil {
 		return e, err
 	}
@@ -138,7 +142,7 @@ func (s *Server) apiDeleteWebhook(c *gin.Context) {
 }
 
 // apiTestWebhook sends the endpoint a webhook.test event and answers 202: the delivery
-// shows in GET /webhooks/{id}/deliveries.
+// shows in GET /webhooks/deliveries.
 func (s *Server) apiTestWebhook(c *gin.Context) {
 	e, err := s.store.WebhookEndpoint(c.Request.Context(), workspaceID(c), c.Param("id"))
 	if err != nil {

@@ -30,7 +30,6 @@ func TestWebhookEndpointsThroughTheAPI(t *testing.T) {
 		body any
 		says string
 	}{
-		{map[string]any{"url": "http://example.com/hook", "events": []string{"onboarding.went_live"}}, "https"},
 		{map[string]any{"url": "ftp://example.com/hook", "events": []string{"onboarding.went_live"}}, "not an https"},
 		{map[string]any{"url": "https://user:pw@example.com/hook", "events": []string{"onboarding.went_live"}}, "credentials"},
 		{map[string]any{"url": "", "events": []string{"onboarding.went_live"}}, "required"},
@@ -105,9 +104,9 @@ func TestStaffWebhooksPage(t *testing.T) {
 	page := h.server.URL + "/staff/settings/webhooks"
 	_, body, _ := fetch(t, admin, "GET", page, nil)
 	csrf := csrfOf(t, body)
-	status, body, _ := fetch(t, admin, "POST", page, url.Values{"csrf_token": {csrf}, "url": {"http://example.com/x"},
+	status, body, _ := fetch(t, admin, "POST", page, url.Values{"csrf_token": {csrf}, "url": {"ftp://example.com/x"},
 		"events": {"onboarding.completed"}})
-	if status != 400 || !strings.Contains(body, "use https://") || !strings.Contains(body, `value="http://example.com/x"`) ||
+	if status != 400 || !strings.Contains(body, "not an https://") || !strings.Contains(body, `value="ftp://example.com/x"`) ||
 		!strings.Contains(body, `value="onboarding.completed" checked`) {
 		t.Errorf("a refused endpoint: %d", status)
 	}
@@ -129,4 +128,21 @@ func TestStaffWebhooksPage(t *testing.T) {
 		"events": {"onboarding.completed"}}); status != 403 {
 		t.Errorf("a viewer added an endpoint: %d", status)
 	}
+}
+
+// Outside dev, an endpoint must be an https:// address of a public host: this machine,
+// private networks, link-local (cloud metadata) and bare intranet names are refused.
+func TestWebhookEndpointsMustBePublicInProduction(t *testing.T) {
+	h := newHarness(t, harnessOptions{production: true, noWorker: true})
+	tn := h.newTenant("acme")
+	for _, u := range []string{"http://example.com/hook", "https://127.0.0.1/hook", "https://localhost:8443/x", "https://10.0.0.1/x",
+		"https://192.168.1.20/x", "https://169.254.169.254/latest/meta-data", "https://[::1]/x", "https://[fd00::1]/x",
+		"https://intranet/x", "https://api.localhost/x", "https://0.0.0.0/x"} {
+		r := h.call("POST", "/api/v1/webhooks", tn.key, map[string]any{"url": u, "events": []string{"onboarding.went_live"}})
+		if r.status != 400 {
+			t.Errorf("%s: %d %s, want 400", u, r.status, r.raw)
+		}
+	}
+	h.call("POST", "/api/v1/webhooks", tn.key, map[string]any{"url": "https://hooks.example.com/onboard",
+		"events": []string{"onboarding.went_live"}}).expect(t, 201)
 }

@@ -138,7 +138,7 @@ func newNotifier(cfg config.Config, st *store.Store) (*activities.Notifier, erro
 	if err != nil {
 		return nil, err
 	}
-	n := &activities.Notifier{Email: notify.NewOutbox(st), Slack: notify.NewSlack(cfg.SlackAPIURL), Templates: tpls, Config: cfg}
+	n := activities.NewNotifier(cfg, notify.NewOutbox(st), tpls)
 	if cfg.ResendAPIKey != "" {
 		if n.Email, err = notify.NewResend(cfg.ResendAPIKey, cfg.ResendBaseURL); err != nil {
 			return nil, err

@@ -68,6 +68,10 @@ type Config struct {
 	StickyCacheSize int
 	// Dev is true under `onboard dev`: the dev-only routes (the mail outbox) exist.
 	Dev bool
+	// WebhookPrivateNetworks lets webhook endpoints be on this machine or a private
+	// network, and on plain http:// (ONBOARD_WEBHOOK_PRIVATE_NETWORKS; on under `dev`).
+	// Off, a delivery connects only to public addresses, whatever a name resolves to.
+	WebhookPrivateNetworks bool
 	// PprofAddr serves Go's profiler (net/http/pprof) on host:port when set
 	// (ONBOARD_PPROF_ADDR), e.g. 127.0.0.1:6060; off by default. Keep it on loopback.
 	PprofAddr string
@@ -102,7 +106,7 @@ var Env = []string{
 	"ONBOARD_DEV_UI_PORT", "ONBOARD_DEV_API_KEY", "ONBOARD_UPDATE_TIMEOUT", "ONBOARD_SECURE_COOKIES",
 	"ONBOARD_LOG_LEVEL", "ONBOARD_MAX_BODY_BYTES", "ONBOARD_HTTP_READ_TIMEOUT", "ONBOARD_STICKY_CACHE_SIZE", "ONBOARD_TRUSTED_PROXIES", "ONBOARD_WORKER_METRICS_ADDR",
 	"ONBOARD_TEMPORAL_UI_URL", "ONBOARD_SECRET", "ONBOARD_EMAIL_FROM", "RESEND_API_KEY", "RESEND_BASE_URL",
-	"RESEND_WEBHOOK_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL", "SLACK_APP_TOKEN",
+	"RESEND_WEBHOOK_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_URL", "SLACK_APP_TOKEN", "ONBOARD_WEBHOOK_PRIVATE_NETWORKS",
 }
 
 // Load reads the process environment over the production defaults and validates the result.
@@ -139,31 +143,32 @@ func load(lookup func(string) (string, bool), dev bool) (Config, error) {
 			CertFile: r.str("TEMPORAL_TLS_CERT", ""), KeyFile: r.str("TEMPORAL_TLS_KEY", ""),
 			CAFile: r.str("TEMPORAL_TLS_CA", ""), ServerName: r.str("TEMPORAL_TLS_SERVER_NAME", ""),
 		},
-		TaskQueue:           r.str("ONBOARD_TASK_QUEUE", "onboarding"),
-		DataDir:             r.str("ONBOARD_DATA_DIR", ".data"),
-		DevPGPort:           r.port("ONBOARD_DEV_PG_PORT", 5433),
-		DevTemporalPort:     r.port("ONBOARD_DEV_TEMPORAL_PORT", 7233),
-		DevUIPort:           r.port("ONBOARD_DEV_UI_PORT", 8233),
-		DevAPIKey:           r.str("ONBOARD_DEV_API_KEY", ""),
-		UpdateTimeout:       r.duration("ONBOARD_UPDATE_TIMEOUT", 5*time.Second),
-		SecureCookies:       r.boolean("ONBOARD_SECURE_COOKIES", !dev),
-		LogLevel:            strings.ToLower(r.str("ONBOARD_LOG_LEVEL", "info")),
-		MaxBodyBytes:        int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
-		HTTPReadTimeout:     r.duration("ONBOARD_HTTP_READ_TIMEOUT", 30*time.Second),
-		StickyCacheSize:     r.integer("ONBOARD_STICKY_CACHE_SIZE", stickyDefault(dev)),
-		TrustedProxies:      r.list("ONBOARD_TRUSTED_PROXIES"),
-		WorkerMetricsAddr:   r.str("ONBOARD_WORKER_METRICS_ADDR", ":9091"),
-		TemporalUIURL:       strings.TrimRight(r.str("ONBOARD_TEMPORAL_UI_URL", ""), "/"),
-		Dev:                 dev,
-		Secret:              r.str("ONBOARD_SECRET", ""),
-		PprofAddr:           r.str("ONBOARD_PPROF_ADDR", ""),
-		EmailFrom:           r.str("ONBOARD_EMAIL_FROM", "Onboard <onboard@localhost>"),
-		ResendAPIKey:        r.str("RESEND_API_KEY", ""),
-		ResendBaseURL:       r.str("RESEND_BASE_URL", ""),
-		ResendWebhookSecret: r.str("RESEND_WEBHOOK_SECRET", ""),
-		SlackBotToken:       r.str("SLACK_BOT_TOKEN", ""),
-		SlackAPIURL:         r.str("SLACK_API_URL", ""),
-		SlackAppToken:       r.str("SLACK_APP_TOKEN", ""),
+		TaskQueue:              r.str("ONBOARD_TASK_QUEUE", "onboarding"),
+		DataDir:                r.str("ONBOARD_DATA_DIR", ".data"),
+		DevPGPort:              r.port("ONBOARD_DEV_PG_PORT", 5433),
+		DevTemporalPort:        r.port("ONBOARD_DEV_TEMPORAL_PORT", 7233),
+		DevUIPort:              r.port("ONBOARD_DEV_UI_PORT", 8233),
+		DevAPIKey:              r.str("ONBOARD_DEV_API_KEY", ""),
+		UpdateTimeout:          r.duration("ONBOARD_UPDATE_TIMEOUT", 5*time.Second),
+		SecureCookies:          r.boolean("ONBOARD_SECURE_COOKIES", !dev),
+		LogLevel:               strings.ToLower(r.str("ONBOARD_LOG_LEVEL", "info")),
+		MaxBodyBytes:           int64(r.integer("ONBOARD_MAX_BODY_BYTES", 1<<20)),
+		HTTPReadTimeout:        r.duration("ONBOARD_HTTP_READ_TIMEOUT", 30*time.Second),
+		StickyCacheSize:        r.integer("ONBOARD_STICKY_CACHE_SIZE", stickyDefault(dev)),
+		TrustedProxies:         r.list("ONBOARD_TRUSTED_PROXIES"),
+		WorkerMetricsAddr:      r.str("ONBOARD_WORKER_METRICS_ADDR", ":9091"),
+		TemporalUIURL:          strings.TrimRight(r.str("ONBOARD_TEMPORAL_UI_URL", ""), "/"),
+		Dev:                    dev,
+		WebhookPrivateNetworks: r.boolean("ONBOARD_WEBHOOK_PRIVATE_NETWORKS", dev),
+		Secret:                 r.str("ONBOARD_SECRET", ""),
+		PprofAddr:              r.str("ONBOARD_PPROF_ADDR", ""),
+		EmailFrom:              r.str("ONBOARD_EMAIL_FROM", "Onboard <onboard@localhost>"),
+		ResendAPIKey:           r.str("RESEND_API_KEY", ""),
+		ResendBaseURL:          r.str("RESEND_BASE_URL", ""),
+		ResendWebhookSecret:    r.str("RESEND_WEBHOOK_SECRET", ""),
+		SlackBotToken:          r.str("SLACK_BOT_TOKEN", ""),
+		SlackAPIURL:            r.str("SLACK_API_URL", ""),
+		SlackAppToken:          r.str("SLACK_APP_TOKEN", ""),
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + localHost(c.HTTPAddr)

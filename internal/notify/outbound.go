@@ -7,11 +7,14 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -53,7 +56,41 @@ type WebhookDelivery struct {
 
 // Webhooks posts deliveries.
 type Webhooks struct {
+	// Client replaces the default one (tests).
 	Client *http.Client
+	// AllowPrivate lets deliveries connect to loopback, private and link-local addresses;
+	// without it such a connection is refused for good, whatever name led to it.
+	AllowPrivate bool
+}
+
+// ErrPrivateAddress refuses a delivery to an address that is not public.
+var ErrPrivateAddress = errors.New("the address is not a public one (set ONBOARD_WEBHOOK_PRIVATE_NETWORKS=true to allow private networks)")
+
+// PublicAddress reports whether ip may be connected to without AllowPrivate.
+func PublicAddress(ip net.IP) bool {
+	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast()
+}
+
+// client is the HTTP client deliveries use: no proxy from the environment, no redirects,
+// and, unless private networks are allowed, a dialer that connects to public addresses only
+// (checked on the address actually dialled, so a name that resolves to an inner address,
+// or starts to, is refused too).
+func (w Webhooks) client() *http.Client {
+	if w.Client != nil {
+		return w.Client
+	}
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if !w.AllowPrivate {
+		dialer.Control = func(_, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if ip := net.ParseIP(host); err != nil || ip == nil || !PublicAddress(ip) {
+				return ErrPrivateAddress
+			}
+			return nil
+		}
+	}
+	return &http.Client{CheckRedirect: noRedirects,
+		Transport: &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second, DisableKeepAlives: true}}
 }
 
 // webhookTimeout bounds one delivery: a receiver should answer at once and work later.
@@ -79,11 +116,10 @@ func (w Webhooks) Post(ctx context.Context, d WebhookDelivery) (int, error) {
 	req.Header.Set("webhook-id", d.ID)
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(now.Unix(), 10))
 	req.Header.Set("webhook-signature", sig)
-	client := w.Client
-	if client == nil {
-		client = &http.Client{CheckRedirect: noRedirects}
+	resp, err := w.client().Do(req)
+	if errors.Is(err, ErrPrivateAddress) {
+		return 0, &SendError{Permanent: true, Err: fmt.Errorf("webhook %s: %w", d.URL, ErrPrivateAddress)}
 	}
-	resp, err := client.Do(req)
 	if err != nil {
 		return 0, &SendError{Err: fmt.Errorf("webhook %s: %w", d.URL, err)}
 	}

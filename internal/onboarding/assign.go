@@ -61,6 +61,8 @@ func (s *State) ValidateAssignment(r Assignment) error {
 	case r.Assignee == "":
 	case id == "":
 		return reject(CodeInvalidInput, "assignee: a contact or a staff member")
+	case t.Owner == OwnerCustomer && !t.CustomerVisible:
+		return reject(CodeInvalidInput, "assignee: task %q is hidden from the customer's portal: show it before giving it to a contact", r.TaskKey)
 	case t.Owner == OwnerCustomer && kind != "contact":
 		return reject(CodeInvalidInput, "assignee: task %q is the customer's: assign it to one of the account's contacts", r.TaskKey)
 	case t.Owner == OwnerVendor && kind != "staff":

@@ -123,3 +123,27 @@ func TestAssignedTasksAreRemindedInTheAssigneesTimeZone(t *testing.T) {
 		t.Errorf("reminders for a task assigned in the account's zone: %+v", rs)
 	}
 }
+
+// A customer task hidden from the portal cannot go to a contact (they could neither see
+// it nor be reminded of it); an assignee whose zone is the account's (UTC for a state
+// without one) is reminded with everyone else, not in a batch of their own.
+func TestAssignmentEdges(t *testing.T) {
+	p := reminderPlan()
+	p.Phases[0].Tasks[0].CustomerVisible = false
+	start := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	s, err := New(NewInput{OnboardingID: "o", WorkspaceID: "w", AccountID: "a", AccountName: "Acme", Plan: p, StartDate: start, Now: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var te *TransitionError
+	if err := s.ValidateAssignment(Assignment{TaskKey: "profile", Assignee: "contact:c1"}); !errors.As(err, &te) ||
+		!strings.Contains(te.Message, "hidden") {
+		t.Errorf("a hidden task given to a contact: %v", err)
+	}
+	s.TimeZone = ""
+	_, _ = s.ApplyAssignment(Assignment{RequestID: "a", TaskKey: "security", Assignee: "contact:c1", TimeZone: "UTC"}, start)
+	ts, _ := s.Task("security")
+	if z := s.zoneOf(ts); z != "" {
+		t.Errorf("an assignee in UTC on a state without a zone is reminded in %q; want the account's batch", z)
+	}
+}

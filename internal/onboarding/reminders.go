@@ -230,7 +230,11 @@ func (s *State) remindable(side Owner, t Task, ts *TaskState) bool {
 // zoneOf is the time zone a task is reminded in: its assignee's, when they have one
 // other than the account's, else "" (the account's).
 func (s *State) zoneOf(ts *TaskState) string {
-	if ts.Assignee == "" || ts.AssigneeZone == s.TimeZone {
+	account := s.TimeZone
+	if account == "" {
+		account = "UTC" // Location's zone for a state without one
+	}
+	if ts.Assignee == "" || ts.AssigneeZone == "" || ts.AssigneeZone == account {
 		return ""
 	}
 	return ts.AssigneeZone

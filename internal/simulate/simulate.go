@@ -348,7 +348,7 @@ func (s *sim) notified(n activities.NotifyInput) {
 		s.event("notify", "webhook "+n.Event, false)
 	default:
 		s.res.Reminders++
-		to := "customer"
+		to := string(onboarding.OwnerCustomer)
 		if slices.Contains(n.Assignees, remoteContact) {
 			to = "contact in " + s.in.ContactZone
 		}
@@ -360,8 +360,8 @@ func (s *sim) notified(n activities.NotifyInput) {
 }
 
 // recipients are who gets a reminder, each with the local day it lands on: the remote
-// contact hears of their own tasks and the unassigned ones, the account's contacts of the
-// unassigned ones.
+// contact (in a zone of their own) hears of their own tasks, the account's contacts of
+// the unassigned ones.
 func (s *sim) recipients(n activities.NotifyInput) []string {
 	var out []string
 	team, remote := false, false
@@ -370,7 +370,7 @@ func (s *sim) recipients(n activities.NotifyInput) []string {
 		if i < len(n.Assignees) {
 			a = n.Assignees[i]
 		}
-		team, remote = team || a == "", remote || a == "" || a == remoteContact
+		team, remote = team || a == "", remote || a == remoteContact
 	}
 	now := s.env.Now()
 	if team {

@@ -126,3 +126,15 @@ func (s *Store) NotificationByProviderID(ctx context.Context, provider, provider
 	}
 	return n, nil
 }
+
+// FreezeNotificationBody keeps body as the message's body unless it has one already, and
+// returns the body kept: a retry sends what the first attempt sent.
+func (s *Store) FreezeNotificationBody(ctx context.Context, key, body string) (string, error) {
+	var kept string
+	err := s.db.GetContext(ctx, &kept, `UPDATE notifications SET body = CASE WHEN body = '' THEN $2 ELSE body END
+		WHERE idempotency_key = $1 RETURNING body`, key, body)
+	if err != nil {
+		return "", fmt.Errorf("store: notification body: %w", notFound(err))
+	}
+	return kept, nil
+}

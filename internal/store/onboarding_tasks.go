@@ -117,8 +117,10 @@ func updateTasks(ctx context.Context, tx *sqlx.Tx, snap Snapshot) error {
 func (s *Store) tasksOf(ctx context.Context, onboardingIDs []string) ([]OnboardingTask, error) {
 	var list []OnboardingTask
 	err := s.db.SelectContext(ctx, &list, `SELECT `+taskColumns+`, coalesce(CASE
-			WHEN assignee LIKE 'contact:%' THEN (SELECT name FROM contacts WHERE id = substr(assignee, 9)::uuid)
-			WHEN assignee LIKE 'staff:%' THEN (SELECT name FROM staff_users WHERE id = substr(assignee, 7)::uuid) END, '') AS assignee_name
+			WHEN assignee LIKE 'contact:%' THEN (SELECT c.name FROM contacts c JOIN onboardings o ON o.workspace_id = c.workspace_id
+				WHERE o.id = onboarding_tasks.onboarding_id AND c.id = substr(assignee, 9)::uuid)
+			WHEN assignee LIKE 'staff:%' THEN (SELECT u.name FROM staff_users u JOIN onboardings o ON o.workspace_id = u.workspace_id
+				WHERE o.id = onboarding_tasks.onboarding_id AND u.id = substr(assignee, 7)::uuid) END, '') AS assignee_name
 		FROM onboarding_tasks WHERE onboarding_id = ANY($1::uuid[]) ORDER BY onboarding_id, position`, onboardingIDs)
 	if err != nil {
 		return nil, fmt.Errorf("store: onboarding tasks: %w", err)
