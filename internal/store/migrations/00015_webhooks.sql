@@ -15,11 +15,8 @@ CREATE INDEX webhook_endpoints_workspace ON webhook_endpoints (workspace_id, cre
 
 ALTER TABLE notifications DROP CONSTRAINT notifications_channel_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_channel_check CHECK (channel IN ('email', 'slack', 'webhook'));
--- A webhook's body as first sent: every retry posts the same bytes under the same id.
-ALTER TABLE notifications ADD COLUMN body text NOT NULL DEFAULT '';
 
 -- +goose Down
-ALTER TABLE notifications DROP COLUMN body;
 DELETE FROM notifications WHERE channel = 'webhook';
 ALTER TABLE notifications DROP CONSTRAINT notifications_channel_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_channel_check CHECK (channel IN ('email', 'slack'));
