@@ -292,3 +292,19 @@ func TestAssignAndWebhookFormsStayInTheirWorkspace(t *testing.T) {
 		t.Errorf("after clearing: %+v", cts)
 	}
 }
+
+// The portal puts an account's onboardings under way before those that are over, however
+// new the finished one is.
+func TestPortalListsOpenOnboardingsFirst(t *testing.T) {
+	h := newHarness(t)
+	tn := h.newTenant("acme")
+	open := h.createOnboarding(tn, "standard-saas")["id"].(string)
+	gone := h.createOnboarding(tn, "enterprise")["id"].(string)
+	h.call("POST", "/api/v1/onboardings/"+gone+"/cancel", tn.key, map[string]any{"reason": "signed elsewhere"}).expect(t, 200)
+	portal := h.portalContact(tn, "pat@acme.example")
+	_, body, _ := fetch(t, portal, "GET", h.server.URL+"/portal", nil)
+	first, second := strings.Index(body, "/portal/onboardings/"+open+"/"), strings.Index(body, "/portal/onboardings/"+gone+"/")
+	if first < 0 || second < 0 || first > second {
+		t.Errorf("the open onboarding at %d, the cancelled (newer) one at %d: want the open one first", first, second)
+	}
+}

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -43,6 +45,9 @@ func (s *Server) portalOverview(c *gin.Context) {
 		_ = c.Error(err)
 		return
 	}
+	// The onboardings still under way come first, newest first among them; finished and
+	// cancelled ones follow.
+	slices.SortStableFunc(list, func(a, b store.Onboarding) int { return cmp.Compare(closed(a.Status), closed(b.Status)) })
 	details, err := s.store.OnboardingDetails(ctx, list)
 	if err != nil {
 		_ = c.Error(err)
@@ -99,4 +104,12 @@ func (s *Server) accountCSM(c *gin.Context, contact store.Contact) (*store.Staff
 		return nil, nil
 	}
 	return &u, err
+}
+
+// closed is 1 for an onboarding that is over (completed or cancelled), 0 for one under way.
+func closed(st onboarding.Status) int {
+	if st == onboarding.StatusCompleted || st == onboarding.StatusCancelled {
+		return 1
+	}
+	return 0
 }
