@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // StaffUser is a member of the vendor's team.
@@ -73,4 +76,65 @@ func (s *Store) StaffUsers(ctx context.Context, workspaceID string) ([]StaffUser
 		return nil, fmt.Errorf("store: staff users: %w", err)
 	}
 	return list, nil
+}
+
+// Roles lists the staff roles, most powerful first.
+var Roles = []string{RoleAdmin, RoleCSM, RoleViewer}
+
+// ErrLastAdmin refuses a change that would leave a workspace without an admin.
+var ErrLastAdmin = errors.New("store: a workspace keeps at least one admin")
+
+// SetStaffRole changes a staff member's role (already checked); taking the last admin's
+// role away is ErrLastAdmin. The workspace's admins are locked meanwhile, so two admins
+// demoting each other at once cannot leave none.
+func (s *Store) SetStaffRole(ctx context.Context, workspaceID, id, role string) (StaffUser, error) {
+	var u StaffUser
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.keepAnAdmin(ctx, tx, workspaceID, id, role == RoleAdmin); err != nil {
+			return err
+		}
+		return notFound(tx.GetContext(ctx, &u, `UPDATE staff_users SET role = $3 WHERE workspace_id = $1 AND id = $2
+			RETURNING `+staffColumns, workspaceID, id, role))
+	})
+	if err != nil {
+		return StaffUser{}, fmt.Errorf("store: set staff role: %w", err)
+	}
+	return u, nil
+}
+
+// DeleteStaffUser removes a staff member: their sessions end, the accounts they looked
+// after have no CSM until one is chosen, and their name leaves the activity log's
+// actors. Removing the last admin is ErrLastAdmin.
+func (s *Store) DeleteStaffUser(ctx context.Context, workspaceID, id string) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.keepAnAdmin(ctx, tx, workspaceID, id, false); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM staff_users WHERE workspace_id = $1 AND id = $2`, workspaceID, id)
+		if err != nil {
+			return notFound(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete staff user: %w", err)
+	}
+	return nil
+}
+
+// keepAnAdmin locks the workspace's admins and refuses when id is the only one and will
+// not stay an admin.
+func (s *Store) keepAnAdmin(ctx context.Context, tx *sqlx.Tx, workspaceID, id string, staysAdmin bool) error {
+	var admins []string
+	if err := tx.SelectContext(ctx, &admins, `SELECT id::text FROM staff_users WHERE workspace_id = $1 AND role = $2
+		ORDER BY id FOR UPDATE`, workspaceID, RoleAdmin); err != nil {
+		return err
+	}
+	if !staysAdmin && len(admins) == 1 && admins[0] == id {
+		return ErrLastAdmin
+	}
+	return nil
 }
