@@ -113,3 +113,47 @@ func TestStaffTeamPage(t *testing.T) {
 		t.Error("the removed member is still there")
 	}
 }
+
+// A staff member changes their own password: the current one is checked, the new one
+// twice; their other sessions end and this one stays; the new password signs in.
+func TestStaffChangesTheirPassword(t *testing.T) {
+	h := newHarness(t, harnessOptions{noWorker: true})
+	tn := h.newTenant("acme")
+	here := h.staffClient(tn, "sam@vendor.example", "csm") // password "a long password"
+	elsewhere := browserless(t)
+	form := url.Values{"csrf_token": {formToken(t, elsewhere, h.server.URL)}, "email": {"sam@vendor.example"}, "password": {"a long password"}}
+	if status, _, _ := fetch(t, elsewhere, "POST", h.server.URL+"/staff/login", form); status != 303 {
+		t.Fatalf("second session: %d", status)
+	}
+	page := h.server.URL + "/staff/account"
+	_, body, _ := fetch(t, here, "GET", page, nil)
+	csrf := csrfOf(t, body)
+	for _, tc := range []struct {
+		current, next, again, says string
+	}{
+		{"wrong", "a brand new password", "a brand new password", "not your current password"},
+		{"a long password", "short", "short", "between 12 and 200"},
+		{"a long password", "a brand new password", "a different one!", "differ"},
+	} {
+		status, body, _ := fetch(t, here, "POST", page+"/password", url.Values{"csrf_token": {csrf}, "current_password": {tc.current},
+			"new_password": {tc.next}, "confirm_password": {tc.again}})
+		if status != 400 || !strings.Contains(body, tc.says) {
+			t.Errorf("%+v: %d", tc, status)
+		}
+	}
+	if status, _, loc := fetch(t, here, "POST", page+"/password", url.Values{"csrf_token": {csrf}, "current_password": {"a long password"},
+		"new_password": {"a brand new password"}, "confirm_password": {"a brand new password"}}); status != 303 || loc != "/staff/account?saved=1" {
+		t.Fatalf("changing: %d %s", status, loc)
+	}
+	if status, _, _ := fetch(t, here, "GET", page, nil); status != 200 {
+		t.Errorf("this session after the change: %d", status)
+	}
+	if status, _, _ := fetch(t, elsewhere, "GET", page, nil); status == 200 {
+		t.Error("the other session survived the change")
+	}
+	fresh := browserless(t)
+	form = url.Values{"csrf_token": {formToken(t, fresh, h.server.URL)}, "email": {"sam@vendor.example"}, "password": {"a brand new password"}}
+	if status, _, _ := fetch(t, fresh, "POST", h.server.URL+"/staff/login", form); status != 303 {
+		t.Errorf("signing in with the new password: %d", status)
+	}
+}

@@ -43,3 +43,26 @@ func (s *Store) APIKeyByHash(ctx context.Context, hash []byte) (APIKey, error) {
 	}
 	return k, nil
 }
+
+// APIKeys lists a workspace's keys, newest first, the revoked ones last.
+func (s *Store) APIKeys(ctx context.Context, workspaceID string) ([]APIKey, error) {
+	var list []APIKey
+	err := s.db.SelectContext(ctx, &list, `SELECT `+apiKeyColumns+` FROM api_keys WHERE workspace_id = $1
+		ORDER BY revoked_at IS NOT NULL, created_at DESC, id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("store: api keys: %w", err)
+	}
+	return list, nil
+}
+
+// RevokeAPIKey revokes a key of a workspace: it stops working at once. Revoking a
+// revoked key changes nothing.
+func (s *Store) RevokeAPIKey(ctx context.Context, workspaceID, id string) (APIKey, error) {
+	var k APIKey
+	err := s.db.GetContext(ctx, &k, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
+		WHERE workspace_id = $1 AND id = $2 RETURNING `+apiKeyColumns, workspaceID, id)
+	if err != nil {
+		return APIKey{}, fmt.Errorf("store: revoke api key: %w", notFound(err))
+	}
+	return k, nil
+}

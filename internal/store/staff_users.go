@@ -138,3 +138,25 @@ func (s *Store) keepAnAdmin(ctx context.Context, tx *sqlx.Tx, workspaceID, id st
 	}
 	return nil
 }
+
+// SetStaffPassword replaces a staff member's password hash and ends their other sessions
+// (every one but keep, the session that changed it).
+func (s *Store) SetStaffPassword(ctx context.Context, workspaceID, id, hash string, keep []byte) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET password_hash = $3 WHERE workspace_id = $1 AND id = $2`,
+			workspaceID, id, hash)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE workspace_id = $1 AND staff_user_id = $2 AND id_hash <> $3`,
+			workspaceID, id, keep)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: set staff password: %w", err)
+	}
+	return nil
+}
