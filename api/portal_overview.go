@@ -20,6 +20,14 @@ type portalOverview struct {
 	Loc *time.Location
 	// CSM is the account's customer success manager, when it has one: "your success team".
 	CSM *store.StaffUser
+	// Preview is set when staff look at the page as the contact sees it (Customer view):
+	// nothing on it acts, and it says so.
+	Preview *customerPreview
+}
+
+// customerPreview is the banner of a Customer view: whose view it is, and the way back.
+type customerPreview struct {
+	Back string
 }
 
 type portalOnboarding struct {
@@ -38,25 +46,35 @@ type phaseView struct {
 // portalOverview shows a contact their account's onboardings: progress, phases, the
 // tasks they can see and what is theirs to do next.
 func (s *Server) portalOverview(c *gin.Context) {
-	ctx := c.Request.Context()
 	contact := c.MustGet(ctxContact).(store.Contact)
-	list, err := s.store.OnboardingsForAccount(ctx, contact.WorkspaceID, contact.AccountID)
+	data, err := s.overviewOf(c, contact)
 	if err != nil {
 		_ = c.Error(err)
 		return
+	}
+	se := c.MustGet(ctxSession).(store.Session)
+	s.pages.render(c, http.StatusOK, "portal/overview", view{Title: "Your onboarding", CSRF: se.CSRFToken, User: contact.Name,
+		Data: data, Live: "/portal/events"})
+}
+
+// overviewOf is what the portal's overview shows a contact: the one builder of the page
+// the contact sees and of the staff's Customer view of it.
+func (s *Server) overviewOf(c *gin.Context, contact store.Contact) (portalOverview, error) {
+	ctx := c.Request.Context()
+	list, err := s.store.OnboardingsForAccount(ctx, contact.WorkspaceID, contact.AccountID)
+	if err != nil {
+		return portalOverview{}, err
 	}
 	// The onboardings still under way come first, newest first among them; finished and
 	// cancelled ones follow.
 	slices.SortStableFunc(list, func(a, b store.Onboarding) int { return cmp.Compare(closed(a.Status), closed(b.Status)) })
 	details, err := s.store.OnboardingDetails(ctx, list)
 	if err != nil {
-		_ = c.Error(err)
-		return
+		return portalOverview{}, err
 	}
 	data := portalOverview{Contact: contact, Loc: time.UTC}
 	if data.CSM, err = s.accountCSM(c, contact); err != nil {
-		_ = c.Error(err)
-		return
+		return portalOverview{}, err
 	}
 	for _, d := range details {
 		data.Loc = accountLocation(d.AccountTimezone)
@@ -66,30 +84,7 @@ func (s *Server) portalOverview(c *gin.Context) {
 				return t.NextStep && t.Owner == onboarding.OwnerCustomer
 			})})
 	}
-	se := c.MustGet(ctxSession).(store.Session)
-	s.pages.render(c, http.StatusOK, "portal/overview", view{Title: "Your onboarding", CSRF: se.CSRFToken, User: contact.Name,
-		Data: data, Live: "/portal/events"})
-}
-
-// phaseViews groups the tasks that keep accepts under their phases, in plan order.
-func phaseViews(d store.OnboardingDetail, keep func(store.OnboardingTask) bool) []phaseView {
-	out := make([]phaseView, 0, len(d.Phases))
-	for _, p := range d.Phases {
-		out = append(out, phaseView{Phase: p, Tasks: d.TasksWhere(func(t store.OnboardingTask) bool {
-			return t.PhaseKey == p.Key && keep(t)
-		})})
-	}
-	return out
-}
-
-// accountLocation returns an account's time zone; accounts are validated on the way in,
-// so an unknown zone (a database edited by hand) shows UTC rather than failing the page.
-func accountLocation(tz string) *time.Location {
-	loc, err := onboarding.Location(tz)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
+	return data, nil
 }
 
 // accountCSM is the contact's account's CSM, or nil when it has none.
@@ -112,4 +107,25 @@ func closed(st onboarding.Status) int {
 		return 1
 	}
 	return 0
+}
+
+// phaseViews groups the tasks that keep accepts under their phases, in plan order.
+func phaseViews(d store.OnboardingDetail, keep func(store.OnboardingTask) bool) []phaseView {
+	out := make([]phaseView, 0, len(d.Phases))
+	for _, p := range d.Phases {
+		out = append(out, phaseView{Phase: p, Tasks: d.TasksWhere(func(t store.OnboardingTask) bool {
+			return t.PhaseKey == p.Key && keep(t)
+		})})
+	}
+	return out
+}
+
+// accountLocation returns an account's time zone; accounts are validated on the way in,
+// so an unknown zone (a database edited by hand) shows UTC rather than failing the page.
+func accountLocation(tz string) *time.Location {
+	loc, err := onboarding.Location(tz)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }

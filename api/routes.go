@@ -58,6 +58,7 @@ func (s *Server) routes(r *gin.Engine) {
 	staffIn.GET("/onboardings/:id", s.staffOnboarding)
 	staffIn.GET("/events", s.staffEvents)
 	staffIn.GET("/onboardings/:id/events", s.staffEvents)
+	staffIn.GET("/onboardings/:id/customer-view", s.staffCustomerView)
 	staffIn.GET("/onboardings/:id/contacts/:contact_id/invite", requireChanger, s.staffInvitePage)
 	staffIn.POST("/onboardings/:id/contacts/:contact_id/invite", s.csrfSession, requireChanger, s.staffInvite)
 	staffIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, requireChanger, s.staffTaskAction)
