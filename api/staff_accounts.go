@@ -158,6 +158,9 @@ type accountPage struct {
 	Refused   *formState
 	CanChange bool
 	Saved     bool
+	// Import is the report of a CSV import just done; ImportProblem why a file was refused.
+	Import        *importResult
+	ImportProblem string
 }
 
 // ContactForm is the form of a contact (id, or "new"): as typed when it was refused.
@@ -181,13 +184,21 @@ func (s *Server) staffAccount(c *gin.Context) {
 // renderAccount shows the account of the route; form replaces the account form when it
 // was refused, contact is a refused contact form.
 func (s *Server) renderAccount(c *gin.Context, status int, form, contact *formState) {
+	s.renderAccountWith(c, status, func(p *accountPage) { p.Form, p.Refused = form, contact })
+}
+
+// renderAccountWith shows the account page with what set adds (a form as typed, an
+// import's report).
+func (s *Server) renderAccountWith(c *gin.Context, status int, set func(*accountPage)) {
 	ctx := c.Request.Context()
 	a, err := s.store.Account(ctx, workspaceID(c), c.Param("id"))
 	if err != nil {
 		_ = c.Error(notFoundAs(err, "account"))
 		return
 	}
-	data := accountPage{Account: a, Form: form, Refused: contact, Saved: c.Query("saved") == "1" && form == nil}
+	data := accountPage{Account: a}
+	set(&data)
+	data.Saved = c.Query("saved") == "1" && data.Form == nil
 	if data.Form == nil {
 		in := inputOfAccount(a)
 		data.Form = &formState{Name: "account", Values: map[string]string{"name": in.Name, "timezone": in.Timezone,
