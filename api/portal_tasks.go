@@ -18,6 +18,9 @@ type portalTaskPage struct {
 	Task       store.OnboardingTask
 	// ContactID is the signed-in contact's: a task assigned to them says so.
 	ContactID string
+	// Comments are the task's comments, oldest first; CommentDraft a refused one as typed.
+	Comments     []store.TaskComment
+	CommentDraft string
 	// WaitingOn are the tasks this one waits for that are not done yet.
 	WaitingOn []store.OnboardingTask
 	// Buttons are what the contact can do now in one click; CanBlock says they may also
@@ -114,6 +117,12 @@ func (s *Server) renderTaskWith(c *gin.Context, status int, d store.OnboardingDe
 		}
 	}
 	page.CanSnooze, page.Snoozed = canSnooze(t) && d.Status == onboarding.StatusActive, c.Query("snoozed") == "1"
+	var err error
+	if page.Comments, err = s.store.TaskComments(c.Request.Context(), d.WorkspaceID, d.ID, t.Key); err != nil {
+		_ = c.Error(err)
+		return
+	}
+	page.CommentDraft = c.PostForm("body")
 	contact := c.MustGet(ctxContact).(store.Contact)
 	se := c.MustGet(ctxSession).(store.Session)
 	s.pages.render(c, status, "portal/task", view{Title: t.Title, CSRF: se.CSRFToken, User: contact.Name, Data: page,

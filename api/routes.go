@@ -42,6 +42,7 @@ func (s *Server) routes(r *gin.Engine) {
 	signedIn.GET("/onboardings/:id/tasks/:key", s.portalTask)
 	signedIn.POST("/onboardings/:id/tasks/:key/form", s.csrfSession, s.portalForm)
 	signedIn.POST("/onboardings/:id/snooze/:key", s.csrfSession, s.portalTaskSnooze)
+	signedIn.POST("/onboardings/:id/tasks/:key/comments", s.csrfSession, s.portalAddComment)
 	signedIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, s.portalTaskAction)
 	signedIn.POST("/signout", s.csrfSession, s.signout)
 	signedIn.GET("/settings", s.portalSettings)
@@ -61,6 +62,7 @@ func (s *Server) routes(r *gin.Engine) {
 	staffIn.GET("/onboardings/:id/customer-view", s.staffCustomerView)
 	staffIn.GET("/onboardings/:id/contacts/:contact_id/invite", requireChanger, s.staffInvitePage)
 	staffIn.POST("/onboardings/:id/contacts/:contact_id/invite", s.csrfSession, requireChanger, s.staffInvite)
+	staffIn.POST("/onboardings/:id/tasks/:key/comments", s.csrfSession, requireChanger, s.staffAddComment)
 	staffIn.POST("/onboardings/:id/tasks/:key/:action", s.csrfSession, requireChanger, s.staffTaskAction)
 	for _, a := range onboarding.LifecycleActions {
 		staffIn.POST("/onboardings/:id/"+string(a), s.csrfSession, requireChanger, s.staffLifecycle(a))
@@ -137,6 +139,8 @@ func (s *Server) routes(r *gin.Engine) {
 	v1.GET("/onboardings/:id", s.apiOnboarding)
 	v1.PATCH("/onboardings/:id", s.apiPatchOnboarding)
 	v1.PATCH("/onboardings/:id/tasks/:key", s.apiPatchTask)
+	v1.GET("/onboardings/:id/tasks/:key/comments", s.apiTaskComments)
+	v1.POST("/onboardings/:id/tasks/:key/comments", s.apiAddTaskComment)
 	v1.POST("/onboardings/:id/tasks/:key/:action", s.apiTaskAction)
 	for _, a := range onboarding.LifecycleActions {
 		v1.POST("/onboardings/:id/"+string(a), s.apiLifecycle(a))

@@ -113,9 +113,16 @@ func (s *Server) renderStaffDetail(c *gin.Context, status int, d store.Onboardin
 	for _, ct := range contacts {
 		data.Contacts = append(data.Contacts, contactView{Contact: ct, Invited: invited[ct.Email], Undeliverable: ct.EmailStatus != store.EmailOK})
 	}
+	comments, err := s.store.TaskComments(ctx, workspaceID(c), d.ID, "")
+	if err != nil {
+		_ = c.Error(err)
+		return
+	}
+	byTask := commentsByTask(comments)
 	for _, p := range phaseViews(d, func(store.OnboardingTask) bool { return true }) {
 		views := staffTaskViews(p.Tasks, data.CanChange && d.Status.TakesTaskActions())
 		for i := range views {
+			views[i].Comments = byTask[views[i].Key]
 			if views[i].CanBlock {
 				views[i].WaitFor = d.WaitableFor(views[i].Key)
 			}

@@ -22,6 +22,8 @@ type staffTaskView struct {
 	CanMove bool
 	// WaitFor are the tasks it can be blocked by.
 	WaitFor []store.OnboardingTask
+	// Comments are the task's comments, oldest first.
+	Comments []store.TaskComment
 }
 
 var staffLabels = map[onboarding.Action]string{onboarding.ActionStart: "Start", onboarding.ActionComplete: "Complete",
