@@ -20,13 +20,8 @@ import (
 // The API, the staff page and a contact's new time zone all come through here.
 func (s *Server) assignment(ctx context.Context, d store.OnboardingDetail, key, id, actor, requestID string) (onboarding.Assignment, error) {
 	r := onboarding.Assignment{RequestID: requestID, TaskKey: key, Actor: actor}
-	var task *store.OnboardingTask
-	for i := range d.Tasks {
-		if d.Tasks[i].Key == key {
-			task = &d.Tasks[i]
-		}
-	}
-	if task == nil {
+	task, ok := d.Task(key)
+	if !ok {
 		return r, notFound("task")
 	}
 	if id == "" {
@@ -131,29 +126,33 @@ func (s *Server) followContactTimeZone(ctx context.Context, ct store.Contact, ac
 		for _, t := range tasks {
 			r := onboarding.Assignment{RequestID: uuid.NewString(), TaskKey: t.Key, Assignee: onboarding.AssigneeContact + ct.ID,
 				TimeZone: ct.Timezone, Actor: actor}
-			for wait := time.Second; ; wait = min(2*wait, time.Minute) {
-				o, err := s.store.Onboarding(ctx, ct.WorkspaceID, t.OnboardingID)
-				if err == nil {
-					_, err = s.engine.Assign(ctx, o, r)
-				}
-				var refused *onboarding.TransitionError
-				switch {
-				case err == nil || errors.As(err, &refused): // done, or the task moved on (done, closed): nothing to follow
-				case ctx.Err() == nil:
-					select {
-					case <-time.After(wait):
-						continue
-					case <-ctx.Done():
-					}
-					fallthrough
-				default:
-					s.log.Warn("a task's reminders keep the contact's old time zone", "contact_id", ct.ID,
-						"onboarding_id", t.OnboardingID, "task", t.Key, "error", err)
-				}
-				break
+			if err := s.assignUntilAnswered(ctx, ct.WorkspaceID, t.OnboardingID, r); err != nil {
+				s.log.Warn("a task's reminders keep the contact's old time zone", "contact_id", ct.ID,
+					"onboarding_id", t.OnboardingID, "task", t.Key, "error", err)
 			}
 		}
 	}()
+}
+
+// assignUntilAnswered sends an assignment, again after a growing wait while Temporal or
+// the workers are away, until it is answered or ctx ends. A refusal (the task was done
+// or the onboarding closed meanwhile) is an answer: there is nothing left to follow.
+func (s *Server) assignUntilAnswered(ctx context.Context, workspaceID, onboardingID string, r onboarding.Assignment) error {
+	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
+		o, err := s.store.Onboarding(ctx, workspaceID, onboardingID)
+		if err == nil {
+			_, err = s.engine.Assign(ctx, o, r)
+		}
+		var refused *onboarding.TransitionError
+		if err == nil || errors.As(err, &refused) {
+			return nil
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+	}
 }
 
 // followZoneFor is how long a contact's new time zone is retried towards their tasks.

@@ -19,13 +19,7 @@ const maxComment = 2000
 // addComment checks and stores a comment on a task of the onboarding: one path for the
 // portal, the staff page and the API. A contact may comment only on a task they can see.
 func (s *Server) addComment(ctx context.Context, d store.OnboardingDetail, key, raw string, c store.TaskComment) (store.TaskComment, error) {
-	var task *store.OnboardingTask
-	for i := range d.Tasks {
-		if d.Tasks[i].Key == key {
-			task = &d.Tasks[i]
-		}
-	}
-	if task == nil || (c.AuthorSide == onboarding.OwnerCustomer && !task.CustomerVisible) {
+	if task, ok := d.Task(key); !ok || (c.AuthorSide == onboarding.OwnerCustomer && !task.CustomerVisible) {
 		return c, notFound("task")
 	}
 	body, err := input.Text("body", raw)
@@ -64,7 +58,7 @@ func (s *Server) apiTaskComments(c *gin.Context) {
 		_ = c.Error(notFoundAs(err, "onboarding"))
 		return
 	}
-	if !hasTask(d, c.Param("key")) {
+	if _, ok := d.Task(c.Param("key")); !ok {
 		_ = c.Error(notFound("task"))
 		return
 	}
@@ -98,15 +92,6 @@ func (s *Server) apiAddTaskComment(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, created)
-}
-
-func hasTask(d store.OnboardingDetail, key string) bool {
-	for _, t := range d.Tasks {
-		if t.Key == key {
-			return true
-		}
-	}
-	return false
 }
 
 // portalAddComment posts a contact's comment from the task page.

@@ -46,7 +46,6 @@ func parseContactsCSV(data []byte) ([]importRow, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a spreadsheet's byte-order mark
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
-	r.ReuseRecord = false
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, input.Refuse("file", "the file is empty: give a header row (name,email,timezone) and a row per contact")

@@ -67,7 +67,9 @@ func (s *Server) overviewOf(c *gin.Context, contact store.Contact) (portalOvervi
 	}
 	// The onboardings still under way come first, newest first among them; finished and
 	// cancelled ones follow.
-	slices.SortStableFunc(list, func(a, b store.Onboarding) int { return cmp.Compare(closed(a.Status), closed(b.Status)) })
+	slices.SortStableFunc(list, func(a, b store.Onboarding) int {
+		return cmp.Compare(boolInt(a.Status.Closed()), boolInt(b.Status.Closed()))
+	})
 	details, err := s.store.OnboardingDetails(ctx, list)
 	if err != nil {
 		return portalOverview{}, err
@@ -101,9 +103,9 @@ func (s *Server) accountCSM(c *gin.Context, contact store.Contact) (*store.Staff
 	return &u, err
 }
 
-// closed is 1 for an onboarding that is over (completed or cancelled), 0 for one under way.
-func closed(st onboarding.Status) int {
-	if st == onboarding.StatusCompleted || st == onboarding.StatusCancelled {
+// boolInt orders false before true.
+func boolInt(b bool) int {
+	if b {
 		return 1
 	}
 	return 0

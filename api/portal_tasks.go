@@ -61,10 +61,8 @@ func (s *Server) contactTask(c *gin.Context) (store.OnboardingDetail, store.Onbo
 		_ = c.Error(notFoundAs(err, "onboarding"))
 		return d, store.OnboardingTask{}, false
 	}
-	for _, t := range d.Tasks {
-		if t.Key == c.Param("key") && t.CustomerVisible {
-			return d, t, true
-		}
+	if t, ok := d.Task(c.Param("key")); ok && t.CustomerVisible {
+		return d, t, true
 	}
 	_ = c.Error(notFound("task"))
 	return d, store.OnboardingTask{}, false

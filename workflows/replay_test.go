@@ -201,8 +201,7 @@ func startRealWorkerOn(t *testing.T, address string) (client.Client, *store.Stor
 	}
 	cfg, _ := config.DevFromLookup(func(string) (string, bool) { return "", false })
 	cfg.Secret = "test-secret-of-at-least-thirty-two-chars"
-	w := worker.New(c, taskQueue, &activities.Activities{Store: st,
-		Notifier: &activities.Notifier{Email: notify.NewOutbox(st), Templates: tpls, Config: cfg}})
+	w := worker.New(c, taskQueue, &activities.Activities{Store: st, Notifier: activities.NewNotifier(cfg, notify.NewOutbox(st), tpls)})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

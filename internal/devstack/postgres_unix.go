@@ -60,11 +60,16 @@ func (r *pgRunAs) prepareDir(dataDir string) error {
 	if r == nil {
 		return nil
 	}
+	// A file may go while the walk runs (a killed cluster's postmaster.pid, removed as its
+	// last processes exit): what is gone needs no owner.
 	err := filepath.WalkDir(dataDir, func(path string, _ fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+		if err == nil {
+			err = os.Lchown(path, r.uid, r.gid)
 		}
-		return os.Lchown(path, r.uid, r.gid)
+		if errors.Is(err, fs.ErrNotExist) && path != dataDir {
+			return nil
+		}
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("chown %s to user %s: %w", dataDir, r.name, err)

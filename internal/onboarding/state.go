@@ -63,6 +63,9 @@ func (s Status) Label() string { return statusLabels[s] }
 var statusLabels = map[Status]string{StatusActive: "Active", StatusPaused: "Paused", StatusLive: "Live",
 	StatusCompleted: "Completed", StatusCancelled: "Cancelled"}
 
+// Closed reports whether an onboarding in this status is over: completed or cancelled.
+func (s Status) Closed() bool { return s == StatusCompleted || s == StatusCancelled }
+
 // TakesTaskActions reports whether tasks of an onboarding in this status can change:
 // not while paused, nor once it is closed.
 func (s Status) TakesTaskActions() bool { return s == StatusActive || s == StatusLive }
@@ -246,6 +249,4 @@ func (s State) Clone() State {
 }
 
 // Terminal reports whether the onboarding takes no more task actions.
-func (s *State) Terminal() bool {
-	return s.Status == StatusCompleted || s.Status == StatusCancelled
-}
+func (s *State) Terminal() bool { return s.Status.Closed() }

@@ -322,10 +322,10 @@ func (s *sim) workingHours(t time.Time) time.Time {
 	return l
 }
 
-func (s *sim) event(kind, text string, toCustomer bool) {
+func (s *sim) event(kind, text string, toCustomer bool, recipients ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.res.Events = append(s.res.Events, Event{At: s.env.Now(), Kind: kind, Text: text, ToCustomer: toCustomer})
+	s.res.Events = append(s.res.Events, Event{At: s.env.Now(), Kind: kind, Text: text, ToCustomer: toCustomer, Recipients: recipients})
 }
 
 // notified records a message the workflow sent.
@@ -352,10 +352,7 @@ func (s *sim) notified(n activities.NotifyInput) {
 		if slices.Contains(n.Assignees, remoteContact) {
 			to = "contact in " + s.in.ContactZone
 		}
-		s.event("notify", fmt.Sprintf("%s → %s: %s", n.Kind, to, joinTitles(titles)), true)
-		s.mu.Lock()
-		s.res.Events[len(s.res.Events)-1].Recipients = s.recipients(n)
-		s.mu.Unlock()
+		s.event("notify", fmt.Sprintf("%s → %s: %s", n.Kind, to, joinTitles(titles)), true, s.recipients(n)...)
 	}
 }
 

@@ -155,11 +155,15 @@ func (s *Store) SetContactArchived(ctx context.Context, workspaceID, id string, 
 // SetReminderEmails records which reminder emails a contact wants (one of
 // ReminderEmailChoices, already checked).
 func (s *Store) SetReminderEmails(ctx context.Context, workspaceID, id, choice string) (Contact, error) {
-	var c Contact
-	err := s.db.GetContext(ctx, &c, `UPDATE contacts SET reminder_emails = $3 WHERE workspace_id = $1 AND id = $2
+	return s.setContactChoice(ctx, `UPDATE contacts SET reminder_emails = $3 WHERE workspace_id = $1 AND id = $2
 		RETURNING `+contactColumns, workspaceID, id, choice)
-	if err != nil {
-		return Contact{}, fmt.Errorf("store: set reminder emails: %w", notFound(err))
+}
+
+// setContactChoice runs one of the contact's own settings' updates and returns the contact.
+func (s *Store) setContactChoice(ctx context.Context, query, workspaceID, id, value string) (Contact, error) {
+	var c Contact
+	if err := s.db.GetContext(ctx, &c, query, workspaceID, id, value); err != nil {
+		return Contact{}, fmt.Errorf("store: contact setting: %w", notFound(err))
 	}
 	return c, nil
 }
@@ -167,11 +171,6 @@ func (s *Store) SetReminderEmails(ctx context.Context, workspaceID, id, choice s
 // SetContactTimezone records a contact's own time zone ("" for the account's; already
 // checked).
 func (s *Store) SetContactTimezone(ctx context.Context, workspaceID, id, zone string) (Contact, error) {
-	var c Contact
-	err := s.db.GetContext(ctx, &c, `UPDATE contacts SET timezone = $3 WHERE workspace_id = $1 AND id = $2
+	return s.setContactChoice(ctx, `UPDATE contacts SET timezone = $3 WHERE workspace_id = $1 AND id = $2
 		RETURNING `+contactColumns, workspaceID, id, zone)
-	if err != nil {
-		return Contact{}, fmt.Errorf("store: set contact time zone: %w", notFound(err))
-	}
-	return c, nil
 }

@@ -14,6 +14,16 @@ type OnboardingDetail struct {
 	Tasks  []OnboardingTask
 }
 
+// Task returns the task with the given key.
+func (d OnboardingDetail) Task(key string) (OnboardingTask, bool) {
+	for _, t := range d.Tasks {
+		if t.Key == key {
+			return t, true
+		}
+	}
+	return OnboardingTask{}, false
+}
+
 // TasksWhere returns the tasks that keep accepts, in plan order.
 func (d OnboardingDetail) TasksWhere(keep func(OnboardingTask) bool) []OnboardingTask {
 	var out []OnboardingTask
